@@ -1,0 +1,145 @@
+"""Where runs live on disk: <root>/<skill>/<run_id>/{result.json,result.md,outputs/}.
+
+- run_id sorts by time (UTC timestamp + random suffix).
+- Every write is atomic (unique temp file + fsync + os.replace), so a reader or a
+  crash never sees half a file; writers of one run serialize on a lock file.
+- A task_id is never used as a path: lookups go through <root>/<skill>/.by-task/
+  <sha256(task_id)>, so a hostile id cannot escape the root.
+"""
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: atomic replace still keeps every file whole
+    fcntl = None
+
+SKILL_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+RUN_ID = re.compile(r"^\d{8}T\d{9}Z-[0-9a-f]{6}$")
+
+
+def atomic_write(path, data):
+    """Replace `path` with `data` (bytes or str) in one step."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix="." + path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, str(path))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def new_run_id(now=None):
+    now = time.time() if now is None else now
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + "%03d" % int((now % 1) * 1000)
+    return "%sZ-%s" % (stamp, secrets.token_hex(3))
+
+
+class Run:
+    """One run directory."""
+
+    def __init__(self, root, skill, run_id):
+        self.skill = skill
+        self.run_id = run_id
+        self.dir = Path(root) / skill / run_id
+        self.json_path = self.dir / "result.json"
+        self.md_path = self.dir / "result.md"
+        self.outputs_dir = self.dir / "outputs"
+
+    def read(self):
+        """The stored result document, or None if there is none yet."""
+        try:
+            return json.loads(self.json_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    @contextlib.contextmanager
+    def locked(self):
+        """Serialize read-modify-write cycles of concurrent processes on this run."""
+        if fcntl is None:
+            yield
+            return
+        with open(str(self.dir / ".lock"), "a+") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def write(self, document, markdown):
+        atomic_write(self.json_path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        atomic_write(self.md_path, markdown)
+
+    def save_raw(self, name, body):
+        """Keep a provider body that failed validation, for the person debugging it."""
+        raw_dir = self.dir / "raw"
+        raw_dir.mkdir(exist_ok=True)
+        path = raw_dir / re.sub(r"[^A-Za-z0-9._-]", "_", name)
+        atomic_write(path, body if isinstance(body, (bytes, str)) else repr(body))
+        return path
+
+
+class ArtifactStore:
+    def __init__(self, root):
+        self.root = Path(root)
+
+    def _skill_dir(self, skill):
+        if not SKILL_NAME.match(skill):
+            raise ValueError("invalid skill name %r" % (skill,))
+        return self.root / skill
+
+    def new_run(self, skill):
+        base = self._skill_dir(skill)
+        base.mkdir(parents=True, exist_ok=True)
+        while True:
+            run = Run(self.root, skill, new_run_id())
+            try:
+                run.dir.mkdir()
+                return run
+            except FileExistsError:  # same millisecond and suffix: draw again
+                continue
+
+    def _index_path(self, skill, task_id):
+        digest = hashlib.sha256(task_id.encode("utf-8")).hexdigest()[:40]
+        return self._skill_dir(skill) / ".by-task" / digest
+
+    def remember_task(self, run, task_id):
+        """Record which run holds `task_id` (written right after submit)."""
+        path = self._index_path(run.skill, task_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps({"task_id": task_id, "run_id": run.run_id}))
+
+    def find_task(self, skill, task_id):
+        """The run that holds `task_id` in `skill`, or None."""
+        try:
+            entry = json.loads(self._index_path(skill, task_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        run_id = entry.get("run_id", "")
+        if entry.get("task_id") != task_id or not RUN_ID.match(run_id):
+            return None
+        run = Run(self.root, skill, run_id)
+        return run if run.dir.is_dir() else None
+
+    def runs(self, skill):
+        """Runs of `skill`, newest first."""
+        base = self._skill_dir(skill)
+        if not base.is_dir():
+            return []
+        names = sorted((p.name for p in base.iterdir() if RUN_ID.match(p.name)), reverse=True)
+        return [Run(self.root, skill, name) for name in names]

@@ -1,0 +1,190 @@
+"""Typer plumbing: a skill declares its request options; this gives it the five
+commands, the common options, one JSON document on stdout, one-line errors on
+stderr and the exit codes of exit_codes.py. No command ends in a traceback.
+"""
+
+import inspect
+import json
+import signal
+import sys
+from typing import Optional
+
+import typer
+
+try:
+    from typing import Annotated
+except ImportError:  # Python < 3.9 is not supported, but keep the import honest
+    from typing_extensions import Annotated
+
+try:
+    from typer import _click as click  # typer >= 0.26 vendors click
+except ImportError:
+    import click
+
+from . import exit_codes
+from .errors import GenmediaError, UsageError
+from .redaction import redact
+
+DEFAULT_TIMEOUT = 540.0   # fits the ~10 minute tool-call limit of coding agents
+EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join("  %-3d %s" % row for row in exit_codes.TABLE)
+
+
+def _option(name, annotation, default, *decls, help):
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=Annotated[annotation, typer.Option(*decls, help=help)])
+
+
+SIMULATE = _option("simulate", bool, False, "--simulate",
+                   help="Use the built-in simulator: no key, no charge, real HTTP on loopback.")
+ARTIFACTS = _option("artifacts_dir", Optional[str], None, "--artifacts-dir",
+                    help="Artifact root (env GENMEDIA_ARTIFACTS_DIR; default <bundle>/.artifacts).")
+QUIET = _option("quiet", bool, False, "--quiet", help="No progress on stderr (warnings still show).")
+YES = _option("yes", bool, False, "--yes", help="Confirm a spending gate (none for this skill).")
+DOWNLOAD = _option("download", bool, True, "--download/--no-download",
+                   help="Save results under the run's outputs/ (URLs are reported either way).")
+TIMEOUT = _option("timeout", float, DEFAULT_TIMEOUT, "--timeout",
+                  help="Wall-clock seconds to wait before exiting 5 with a resume command.")
+DRY_RUN = _option("dry_run", bool, False, "--dry-run",
+                  help="Validate and print the request that would be sent; send nothing.")
+TASK_ID = _option("task_id", Optional[str], None, "--task-id", help="The task_id printed by run/submit.")
+LIMIT = _option("limit", int, 20, "--limit", help="At most this many runs.")
+STATUS = _option("status_filter", Optional[str], None, "--status", help="Only runs with this status.")
+
+
+def emit(document):
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _one_line(text):
+    return " ".join(redact(str(text)).split())
+
+
+class SkillCLI:
+    """`SkillCLI(name, adapter, options_fn, help).main()` is a whole skill script.
+
+    `options_fn` is a function whose keyword parameters are typer options; run and
+    submit accept them and hand them, as a dict, to `adapter.prepare(options)`."""
+
+    def __init__(self, name, adapter, options_fn, help):
+        self.name = name
+        self.adapter = adapter
+        self.options = list(inspect.signature(options_fn).parameters.values())
+        self.help = help
+
+    def _context(self, kw):
+        from .run_context import RunContext
+
+        return RunContext(self.name, self.adapter, simulate=kw.get("simulate", False),
+                          artifacts_dir=kw.get("artifacts_dir"), download=kw.get("download", True),
+                          quiet=kw.get("quiet", False))
+
+    def _timeout(self, kw):
+        if not kw["timeout"] >= 0:
+            raise UsageError("--timeout: %r must be a number of seconds >= 0" % (kw["timeout"],))
+        return kw["timeout"]
+
+    def _request_options(self, kw):
+        return {p.name: kw[p.name] for p in self.options}
+
+    def cmd_run(self, ctx, kw, submit_only=False):
+        from . import commands
+
+        timeout = 0 if submit_only else self._timeout(kw)
+        prepared = self.adapter.prepare(self._request_options(kw)).check()
+        if kw["dry_run"]:
+            return commands.dry_run(ctx, prepared)
+        return commands.run(ctx, prepared, timeout=timeout, submit_only=submit_only)
+
+    def cmd_submit(self, ctx, kw):
+        return self.cmd_run(ctx, kw, submit_only=True)
+
+    def cmd_status(self, ctx, kw):
+        from . import commands
+
+        return commands.status(ctx, kw["task_id"])
+
+    def cmd_wait(self, ctx, kw):
+        from . import commands
+
+        return commands.wait(ctx, kw["task_id"], timeout=self._timeout(kw))
+
+    def cmd_list(self, ctx, kw):
+        from . import commands
+
+        return commands.list_runs(ctx, limit=kw["limit"], status_filter=kw["status_filter"])
+
+    def app(self):
+        app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
+                          rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
+        common = [SIMULATE, ARTIFACTS, QUIET]
+        table = [
+            ("run", self.cmd_run, self.options + [TIMEOUT, DRY_RUN, YES, DOWNLOAD] + common,
+             "Submit, then wait until the task finishes or --timeout runs out."),
+            ("submit", self.cmd_submit, self.options + [DRY_RUN, YES] + common,
+             "Submit only; prints the task_id at once (status queued)."),
+            ("status", self.cmd_status, [TASK_ID, DOWNLOAD] + common,
+             "Ask once how a task is doing; updates its run (exit 0 pending/succeeded, 1 failed)."),
+            ("wait", self.cmd_wait, [TASK_ID, TIMEOUT, DOWNLOAD] + common,
+             "Resume waiting for a saved (or foreign) task until it finishes or --timeout."),
+            ("list", self.cmd_list, [LIMIT, STATUS, ARTIFACTS, QUIET], "This skill's runs, newest first (JSON)."),
+        ]
+        for name, handler, params, doc in table:
+            app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params))
+        return app
+
+    def _command(self, name, handler, params):
+        def command(**kw):
+            self._outcome = (handler, kw)
+            return exit_codes.OK
+
+        command.__name__ = name
+        command.__signature__ = inspect.Signature(params)
+        return command
+
+    def main(self, argv=None):
+        """Parse, run, print one JSON document, exit with the contract's code."""
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+        argv = sys.argv[1:] if argv is None else argv
+        self._outcome = None
+        code = self._parse(argv)
+        if self._outcome is not None and code == exit_codes.OK:
+            code = self._execute(*self._outcome)
+        sys.exit(code)
+
+    def _parse(self, argv):
+        try:
+            command = typer.main.get_command(self.app())
+            code = command.main(args=argv, prog_name=self.name, standalone_mode=False)
+            return code if isinstance(code, int) else exit_codes.OK
+        except click.exceptions.ClickException as exc:
+            return self._error(UsageError(exc.format_message()))
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            return exit_codes.INTERRUPTED
+
+    def _execute(self, handler, kw):
+        ctx = None
+        try:
+            ctx = self._context(kw)
+            document, code = handler(ctx, kw)
+            emit(document)
+            return code
+        except GenmediaError as exc:
+            return self._error(exc)
+        except KeyboardInterrupt:
+            return exit_codes.INTERRUPTED
+        except Exception as exc:  # a bug: one line, never a traceback
+            return self._error(GenmediaError("internal error: %s: %s" % (type(exc).__name__, exc)))
+        finally:
+            if ctx is not None:
+                ctx.close()
+
+    def _error(self, exc):
+        message = _one_line(exc.message)
+        sys.stderr.write("%s: error: %s\n" % (self.name, message))
+        emit({"skill": self.name, "error": dict(exc.to_dict(), message=message), "exit_code": exc.exit_code})
+        return exc.exit_code
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt

@@ -1,0 +1,122 @@
+"""The five commands every generation skill has: run, submit, status, wait, list.
+
+Each handler takes a RunContext plus parsed options and returns
+(stdout_document, exit_code). The CLI layer prints and exits.
+"""
+
+from . import exit_codes, result_document, task_status
+from .errors import SubmitOutcomeUnknown, UsageError
+from .task_runner import Job
+
+
+def _new_job(ctx, prepared=None, task_id=None):
+    run = ctx.store.new_run(ctx.skill)
+    if prepared is not None:
+        refs = [r.record for r in prepared.references]
+        doc = result_document.new(run, provider=ctx.adapter.provider, simulated=ctx.simulated,
+                                   model=prepared.model, endpoint=prepared.endpoint,
+                                   body=prepared.display_body(), references=refs)
+        for note in prepared.notes:
+            result_document.add_note(doc, note)
+    else:
+        doc = result_document.new(run, provider=ctx.adapter.provider, simulated=ctx.simulated,
+                                  model=None, endpoint=None, body=None, task_id=task_id)
+        doc["submitted_at"] = None  # submitted elsewhere, time unknown
+        result_document.add_note(doc, "task submitted elsewhere; this run was created to follow it")
+    return Job(ctx, run, doc)
+
+
+def dry_run(ctx, prepared):
+    return {
+        "dry_run": True,
+        "skill": ctx.skill,
+        "provider": ctx.adapter.provider,
+        "request": {"method": prepared.method, "path": prepared.path, "body": prepared.display_body()},
+        "notes": ["nothing was sent"] + prepared.notes,
+    }, exit_codes.OK
+
+
+def run(ctx, prepared, *, timeout, submit_only=False):
+    ctx.http  # credentials first: a missing key is exit 3 with nothing written
+    job = _new_job(ctx, prepared)
+    try:
+        code = job.submit(prepared)
+        if code is None:
+            code = exit_codes.OK if submit_only else job.follow(timeout)
+    except KeyboardInterrupt:
+        code = interrupted(job)
+    return job.doc, code
+
+
+def interrupted(job):
+    if job.doc["task_id"] is None and job.doc["status"] == task_status.UNKNOWN:
+        job.fail(SubmitOutcomeUnknown("interrupted while the submit was in flight; the task may exist "
+                                      "at the provider"))
+    else:
+        job._set_next()
+        job.save()
+    job.ctx.progress.say("interrupted; the run is saved" + (": resume with " + job.doc["next"]
+                                                            if job.doc["next"] else ""))
+    return exit_codes.INTERRUPTED
+
+
+def _find_job(ctx, task_id):
+    if not task_id or not task_id.strip():
+        raise UsageError("--task-id: missing; give the task_id printed by run/submit")
+    task_id = task_id.strip()
+    run = ctx.store.find_task(ctx.skill, task_id)
+    doc = run.read() if run else None
+    if doc is None:
+        return None
+    if doc.get("simulated") and not ctx.simulated:
+        ctx.simulated = True  # it only exists in the simulator: never send it to the provider
+        ctx.progress.say("task %s was submitted with --simulate; following it in the simulator" % task_id)
+    elif ctx.simulated and not doc.get("simulated"):
+        raise UsageError("--simulate: task %s was submitted to the real provider; drop --simulate" % task_id)
+    return Job(ctx, run, doc)
+
+
+def _job_for(ctx, task_id):
+    job = _find_job(ctx, task_id)
+    ctx.http
+    return job or _new_job(ctx, task_id=task_id.strip())
+
+
+def status(ctx, task_id):
+    job = _job_for(ctx, task_id)
+    try:
+        code = job.check()
+    except KeyboardInterrupt:
+        return job.doc, interrupted(job)
+    if code is None:
+        code = exit_codes.OK
+    return job.doc, code
+
+
+def wait(ctx, task_id, *, timeout):
+    job = _job_for(ctx, task_id)
+    try:
+        code = job.follow(timeout)
+    except KeyboardInterrupt:
+        code = interrupted(job)
+    return job.doc, code
+
+
+def list_runs(ctx, *, limit, status_filter=None):
+    if status_filter and status_filter not in task_status.ALL:
+        raise UsageError("--status: %r is not one of: %s" % (status_filter, ", ".join(task_status.ALL)))
+    if limit < 1:
+        raise UsageError("--limit: %r must be at least 1" % (limit,))
+    rows = []
+    for run in ctx.store.runs(ctx.skill):
+        doc = run.read()
+        if doc is None or (status_filter and doc.get("status") != status_filter):
+            continue
+        body = (doc.get("request") or {}).get("body") or {}
+        rows.append({key: doc.get(key) for key in ("run_id", "task_id", "status", "model", "simulated",
+                                                    "created_at", "updated_at")})
+        rows[-1].update(prompt=body.get("prompt"), outputs=len(doc.get("outputs") or []),
+                        dir=str(run.dir), next=doc.get("next"))
+        if len(rows) >= limit:
+            break
+    return rows, exit_codes.OK

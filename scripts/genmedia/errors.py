@@ -1,0 +1,87 @@
+"""The exception hierarchy, each class carrying its exit code.
+
+    GenmediaError                  exit 4  (a bug also ends here: one line, exit 4)
+    ├── UsageError                 exit 2  bad input; raised before anything is sent
+    ├── AuthError                  exit 3  key missing or rejected, no credits
+    ├── ConfirmationRequired       exit 6  a spending gate needs --yes
+    ├── TaskFailed                 exit 1  the provider says the task failed or was canceled
+    └── ProviderError              exit 4  the provider or the network let us down
+        ├── TransportError                 connection/timeout/5xx/429 after the retry budget
+        ├── BadResponse                    a body that is not JSON or fails its schema
+        ├── UnknownTask                    the provider does not know the task_id
+        └── SubmitOutcomeUnknown           the submit may have reached the provider but
+                                           its answer was lost; it is never resent blindly
+
+Messages are single lines meant for people and agents alike; they never contain
+API keys (see config.redact).
+"""
+
+from . import exit_codes
+
+
+class GenmediaError(Exception):
+    exit_code = exit_codes.PROVIDER
+    kind = "internal"
+
+    def __init__(self, message, *, kind=None, provider_message=None, http_status=None):
+        super().__init__(message)
+        self.message = message
+        if kind:
+            self.kind = kind
+        self.provider_message = provider_message
+        self.http_status = http_status
+
+    def to_dict(self):
+        out = {"kind": self.kind, "message": self.message}
+        if self.provider_message is not None:
+            out["provider_message"] = self.provider_message
+        if self.http_status is not None:
+            out["http_status"] = self.http_status
+        return out
+
+
+class UsageError(GenmediaError):
+    exit_code = exit_codes.USAGE
+    kind = "usage"
+
+
+class AuthError(GenmediaError):
+    exit_code = exit_codes.AUTH
+    kind = "auth"
+
+
+class ConfirmationRequired(GenmediaError):
+    exit_code = exit_codes.NEEDS_CONFIRMATION
+    kind = "confirmation_required"
+
+
+class TaskFailed(GenmediaError):
+    exit_code = exit_codes.TASK_FAILED
+    kind = "task_failed"
+
+
+class ProviderError(GenmediaError):
+    exit_code = exit_codes.PROVIDER
+    kind = "provider"
+
+
+class TransportError(ProviderError):
+    kind = "transport"
+
+
+class BadResponse(ProviderError):
+    """A response that is not JSON or fails its schema; raw body kept for the run."""
+
+    kind = "bad_response"
+
+    def __init__(self, message, *, raw_body=None, **kw):
+        super().__init__(message, **kw)
+        self.raw_body = raw_body
+
+
+class UnknownTask(ProviderError):
+    kind = "unknown_task"
+
+
+class SubmitOutcomeUnknown(ProviderError):
+    kind = "submit_outcome_unknown"

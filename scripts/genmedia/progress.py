@@ -1,0 +1,64 @@
+"""Human progress on stderr: one updating line on a TTY, plain lines otherwise.
+
+Plain lines are printed when something changes (and as a heartbeat every 30 s)
+so agents' logs stay short. Everything passes redact().
+"""
+
+import sys
+import time
+
+from .redaction import redact
+
+HEARTBEAT = 30.0
+
+
+class Progress:
+    def __init__(self, prefix, quiet=False, stream=None):
+        self.prefix = prefix
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._last = None
+        self._last_at = 0.0
+        self._open_line = False
+
+    def _write(self, text):
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):  # a closed pipe must never break a run
+            pass
+
+    def say(self, message):
+        """A line that always shows (unless --quiet)."""
+        if self.quiet:
+            return
+        self._end_line()
+        self._write("[%s] %s\n" % (self.prefix, redact(message)))
+
+    def warn(self, message):
+        """Shown even with --quiet: something the user must know."""
+        self._end_line()
+        self._write("[%s] warning: %s\n" % (self.prefix, redact(message)))
+
+    def status(self, message, key=None):
+        """A status update; repeated keys only show as a heartbeat."""
+        if self.quiet:
+            return
+        now = time.monotonic()
+        key = message if key is None else key
+        if self.tty:
+            self._write("\r\033[K[%s] %s" % (self.prefix, redact(message)))
+            self._open_line = True
+        elif key != self._last or now - self._last_at >= HEARTBEAT:
+            self._write("[%s] %s\n" % (self.prefix, redact(message)))
+            self._last_at = now
+        self._last = key
+
+    def _end_line(self):
+        if self._open_line:
+            self._write("\n")
+            self._open_line = False
+
+    def close(self):
+        self._end_line()

@@ -1,0 +1,1 @@
+"""Provider adapters: one package per provider; knowledge of endpoints, fields and statuses."""

@@ -1,0 +1,63 @@
+"""The result object: what stdout prints and result.json stores.
+
+Built and updated here only; validated against schemas/result.schema.json
+before every write, so a run's record can always be trusted by `wait`.
+"""
+
+import time
+
+from . import schema_registry, task_status
+from .errors import GenmediaError
+
+SCHEMA = "result.schema.json"
+
+
+def now_iso():
+    t = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%03dZ" % int((t % 1) * 1000)
+
+
+def new(run, *, provider, simulated, model, endpoint, body, references=None, task_id=None):
+    stamp = now_iso()
+    request = {"endpoint": endpoint, "body": body}
+    if references:
+        request["references"] = references
+    return {
+        "schema_version": 1,
+        "run_id": run.run_id,
+        "skill": run.skill,
+        "provider": provider,
+        "simulated": bool(simulated),
+        "task_id": task_id,
+        "status": task_status.UNKNOWN if task_id is None else task_status.QUEUED,
+        "provider_status": None,
+        "model": model,
+        "request": request,
+        "outputs": [],
+        "error": None,
+        "artifacts": {"dir": str(run.dir), "json": str(run.json_path), "md": str(run.md_path)},
+        "next": None,
+        "notes": [],
+        "polls": 0,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "submitted_at": stamp if task_id else None,
+        "finished_at": None,
+    }
+
+
+def add_note(doc, note):
+    if note and note not in doc["notes"]:
+        doc["notes"].append(note)
+
+
+def set_error(doc, exc):
+    doc["error"] = exc.to_dict() if isinstance(exc, GenmediaError) else {"kind": "internal", "message": str(exc)}
+
+
+def check(doc):
+    """Raise if `doc` does not match the result schema (a bug, reported as exit 4)."""
+    problems = schema_registry.errors(SCHEMA, doc)
+    if problems:
+        raise GenmediaError("internal error: result.json would not match its schema: " + "; ".join(problems))
+    return doc

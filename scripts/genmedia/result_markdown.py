@@ -1,0 +1,64 @@
+"""result.md: the run as a person reads it (request, status, links, previews)."""
+
+import os
+
+_STATUS_LINE = {
+    "succeeded": "Succeeded",
+    "failed": "Failed",
+    "canceled": "Canceled",
+    "queued": "Queued at the provider",
+    "running": "Still running at the provider",
+    "awaiting_payment": "Waiting for payment confirmation",
+    "unknown": "Unknown: the submit's answer never arrived",
+}
+
+
+def _cell(value):
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def render(doc):
+    body = (doc.get("request") or {}).get("body") or {}
+    lines = ["# %s: %s" % (doc["skill"], _STATUS_LINE.get(doc["status"], doc["status"])), ""]
+    if doc.get("simulated"):
+        lines += ["> Simulated run (built-in simulator): no provider was called and nothing was charged.", ""]
+    lines += ["| field | value |", "|---|---|"]
+    rows = [("status", doc["status"] + (" (provider: %s)" % doc["provider_status"] if doc.get("provider_status") else "")),
+            ("task_id", doc.get("task_id") or "none"), ("provider", doc["provider"]),
+            ("model", doc.get("model") or "")]
+    for key in ("prompt", "text", "aspect_ratio", "resolution", "generate_count", "duration", "watermark"):
+        if key in body:
+            rows.append((key, body[key]))
+    rows += [("run", doc["run_id"]), ("created", doc["created_at"]), ("updated", doc["updated_at"])]
+    lines += ["| %s | %s |" % (k, _cell(v)) for k, v in rows]
+    refs = (doc.get("request") or {}).get("references") or []
+    if refs:
+        lines += ["", "## References", ""]
+        for ref in refs:
+            shown = ref.get("value") or ref.get("path") or "inline base64"
+            extra = " (sha256 %s…, %d bytes)" % (ref["sha256"][:12], ref["bytes"]) if "sha256" in ref else ""
+            lines.append("- %s: %s%s" % (ref["type"], _cell(shown), extra))
+    if doc.get("outputs"):
+        lines += ["", "## Results", ""]
+        for n, out in enumerate(doc["outputs"], 1):
+            label = "%s %d" % (out["kind"], n)
+            lines.append("- [%s (signed link, expires)](%s)" % (label, out["url"]))
+            if out.get("path"):
+                rel = os.path.relpath(out["path"], doc["artifacts"]["dir"])
+                lines.append("  - local file: [%s](%s) (%d bytes, sha256 %s…)"
+                             % (rel, rel, out.get("bytes", 0), out.get("sha256", "")[:12]))
+                if out["kind"] == "image":
+                    lines += ["", "  ![%s](%s)" % (label, rel), ""]
+            elif out.get("download_error"):
+                lines.append("  - not downloaded: %s" % out["download_error"])
+    if doc.get("error"):
+        err = doc["error"]
+        lines += ["", "## Error", "", "**%s**: %s" % (err["kind"], err["message"])]
+        if err.get("provider_message") and err["provider_message"] not in err["message"]:
+            lines.append("", )
+            lines.append("Provider said: %s" % err["provider_message"])
+    if doc.get("next"):
+        lines += ["", "## Resume", "", "```", doc["next"], "```"]
+    if doc.get("notes"):
+        lines += ["", "## Notes", ""] + ["- " + n for n in doc["notes"]]
+    return "\n".join(lines) + "\n"

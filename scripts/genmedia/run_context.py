@@ -1,0 +1,74 @@
+"""What one command invocation works with: store, HTTP client, progress, simulator."""
+
+import os
+import shlex
+import shutil
+import sys
+
+from . import config, simulation
+from .artifact_store import ArtifactStore
+from .http_client import HttpClient
+from .progress import Progress
+from .redaction import register_secret
+
+
+class RunContext:
+    def __init__(self, skill, adapter, *, simulate=False, artifacts_dir=None, download=True, quiet=False):
+        self.skill = skill
+        self.adapter = adapter
+        self.simulated = simulate
+        self.artifacts_dir = artifacts_dir
+        self.store = ArtifactStore(config.artifacts_root(artifacts_dir))
+        self.download = download
+        self.progress = Progress(skill, quiet)
+        self._http = None
+        self._simulator = None
+
+    @property
+    def poll_scale(self):
+        return config.poll_scale(self.simulated)
+
+    def credentials(self):
+        """Where to send and with which key; AuthError (exit 3) when the key is missing."""
+        adapter = self.adapter
+        if self.simulated:
+            if self._simulator is None:
+                self._simulator = simulation.start(self.store.root)
+            key = simulation.key_for(adapter.provider)
+            register_secret(key)
+            return config.Credentials(self._simulator.base_url, key, simulated=True)
+        return config.credentials(adapter.key_var, adapter.base_var, adapter.default_base,
+                                  key_help=adapter.key_help)
+
+    @property
+    def http(self):
+        if self._http is None:
+            creds = self.credentials()
+            self._http = HttpClient(creds.base_url, self.adapter.headers(creds.api_key),
+                                    config.http_timeouts(), on_retry=self.progress.warn)
+        return self._http
+
+    def resume_command(self, task_id):
+        """The exact command that resumes `task_id` (what `next` shows)."""
+        argv = [_python(), sys.argv[0] or "script.py", "wait", "--task-id", task_id]
+        if self.simulated:
+            argv.append("--simulate")
+        if self.artifacts_dir:
+            argv += ["--artifacts-dir", str(self.artifacts_dir)]
+        return " ".join(shlex.quote(part) for part in argv)
+
+    def close(self):
+        if self._http is not None:
+            self._http.session.close()
+        if self._simulator is not None:
+            self._simulator.stop()
+            self._simulator = None
+
+
+def _python():
+    """`python3` when that is what PATH finds, else the interpreter's full path."""
+    for name in ("python3", "python"):
+        found = shutil.which(name)
+        if found and os.path.realpath(found) == os.path.realpath(sys.executable):
+            return name
+    return sys.executable

@@ -1,0 +1,185 @@
+"""The life of one task: intent -> submit -> task_id -> polls -> outputs.
+
+Every state change is written to the run before the next step, so a crash at
+any point leaves a run that `status`/`wait --task-id` can continue:
+- the intent (status `unknown`, no task_id) before the submit POST;
+- the task_id right after it; every poll result; every download.
+A submit is never repeated here: its outcome is either a task_id, a clear
+rejection, or `unknown` with the reason.
+"""
+
+import calendar
+import os
+import random
+import time
+
+from . import exit_codes, result_document, result_markdown, task_status
+from .downloads import download
+from .errors import (AuthError, BadResponse, GenmediaError, SubmitOutcomeUnknown, TaskFailed,
+                     TransportError, UnknownTask)
+
+MAX_QUERY_FAILURES = 3   # consecutive failed queries (each already retried) before giving up
+
+
+def _epoch(iso):
+    if not iso:
+        return None
+    return calendar.timegm(time.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S"))
+
+
+def _url_key(url):
+    return url.split("?", 1)[0]
+
+
+class Job:
+    """A run directory and its result document, kept in step."""
+
+    def __init__(self, ctx, run, doc):
+        self.ctx = ctx
+        self.run = run
+        self.doc = doc
+
+    def save(self):
+        self.doc["updated_at"] = result_document.now_iso()
+        result_document.check(self.doc)
+        with self.run.locked():
+            self.run.write(self.doc, result_markdown.render(self.doc))
+
+    def fail(self, exc, status=None):
+        """Record an error (and optionally a status), save, return its exit code."""
+        if isinstance(exc, BadResponse) and exc.raw_body is not None:
+            path = self.run.save_raw("response-%d.txt" % (self.doc["polls"] + 1), exc.raw_body)
+            result_document.set_error(self.doc, exc)
+            self.doc["error"]["raw_body"] = str(path)
+        else:
+            result_document.set_error(self.doc, exc)
+        if status:
+            self.doc["status"] = status
+        self._set_next()
+        self.save()
+        return exc.exit_code if isinstance(exc, GenmediaError) else exit_codes.PROVIDER
+
+    def _set_next(self):
+        resumable = self.doc["task_id"] and self.doc["status"] not in task_status.TERMINAL
+        self.doc["next"] = self.ctx.resume_command(self.doc["task_id"]) if resumable else None
+
+    # -- submit ---------------------------------------------------------------------------
+    def submit(self, prepared):
+        """Send the request once; returns an exit code if it did not produce a task."""
+        ctx = self.ctx
+        self.save()  # the intent, before anything leaves the machine
+        try:
+            task_id = ctx.adapter.submit(ctx.http, prepared)
+        except SubmitOutcomeUnknown as exc:
+            result_document.add_note(self.doc, "nothing was resubmitted: a second submit could be charged "
+                                               "twice; check the provider's dashboard before trying again")
+            return self.fail(exc, task_status.UNKNOWN)
+        except GenmediaError as exc:  # rejected: no task exists
+            return self.fail(exc, task_status.FAILED)
+        self.doc.update(task_id=task_id, status=task_status.QUEUED, submitted_at=result_document.now_iso())
+        self._set_next()
+        ctx.store.remember_task(self.run, task_id)
+        self.save()
+        ctx.progress.say("submitted task %s (%s)" % (task_id, self.doc.get("model") or ctx.adapter.provider))
+        return None
+
+    # -- polling --------------------------------------------------------------------------
+    def check(self, since_submit=None):
+        """One query; updates the document. Returns an exit code when polling must stop."""
+        ctx = self.ctx
+        try:
+            snap = ctx.adapter.query(ctx.http, self.doc["task_id"])
+        except UnknownTask as exc:
+            grace = ctx.adapter.schedule(self.doc.get("model")).grace
+            if since_submit is not None and since_submit < grace:
+                self.doc["polls"] += 1
+                self.save()
+                return None  # not visible yet right after submit
+            return self.fail(exc)
+        except (BadResponse, AuthError) as exc:
+            return self.fail(exc)
+        self.doc["polls"] += 1
+        self._apply(snap)
+        if self.doc["status"] in task_status.TERMINAL:
+            return self._finish(snap)
+        self.save()
+        return None
+
+    def _apply(self, snap):
+        doc = self.doc
+        doc["status"], doc["provider_status"] = snap.status, snap.provider_status
+        result_document.add_note(doc, snap.note)
+        if snap.urls:
+            old = {_url_key(o["url"]): o for o in doc["outputs"]}
+            outputs = []
+            for url in snap.urls:
+                entry = dict(old.get(_url_key(url), {}))  # keep the downloaded file, refresh the URL
+                entry.update(url=url, kind=self.ctx.adapter.output_kind)
+                outputs.append(entry)
+            doc["outputs"] = outputs
+        doc["error"] = snap.error.to_dict() if snap.error else None
+        self._set_next()
+
+    def _finish(self, snap):
+        self.doc["finished_at"] = self.doc["finished_at"] or result_document.now_iso()
+        if self.doc["status"] == task_status.SUCCEEDED:
+            if self.ctx.download:
+                self.save()
+                self.download_outputs()
+            self.save()
+            return exit_codes.OK
+        self.save()
+        return exit_codes.TASK_FAILED
+
+    def download_outputs(self):
+        ctx = self.ctx
+        for n, out in enumerate(self.doc["outputs"], 1):
+            if out.get("path") and os.path.isfile(out["path"]):
+                continue
+            try:
+                got = download(ctx.http, out["url"], self.run.outputs_dir, "%s-%d" % (out["kind"], n),
+                               kind=out["kind"], max_bytes=ctx.adapter.max_download_bytes)
+            except Exception as exc:  # the signed URL is still the deliverable
+                message = getattr(exc, "message", None) or "%s: %s" % (type(exc).__name__, exc)
+                out["download_error"] = message[:300]
+                ctx.progress.warn("could not download %s %d: %s" % (out["kind"], n, message))
+                continue
+            out.pop("download_error", None)
+            out.update(got)
+            ctx.progress.say("saved %s" % got["path"])
+
+    def follow(self, timeout):
+        """Poll until terminal or `timeout` wall seconds; returns the exit code."""
+        ctx = self.ctx
+        start = time.monotonic()
+        schedule = ctx.adapter.schedule(self.doc.get("model"))
+        submitted = _epoch(self.doc.get("submitted_at"))
+        scale = ctx.poll_scale
+        failures = 0
+        rng = random.Random()
+        while True:
+            since = (time.time() - submitted) / scale if submitted else None
+            try:
+                code = self.check(since)
+                failures = 0
+            except TransportError as exc:
+                failures += 1
+                if failures >= MAX_QUERY_FAILURES:
+                    return self.fail(exc)
+                ctx.progress.warn("query failed (%s); will try again" % exc.message)
+                code = None
+            if code is not None:
+                return code
+            ctx.progress.status("%s: %s, %ds" % (self.doc["task_id"], self.doc["provider_status"] or
+                                                 self.doc["status"], time.monotonic() - start),
+                                key=self.doc["provider_status"])
+            remaining = timeout - (time.monotonic() - start)
+            if remaining <= 0:
+                self.doc["error"] = None
+                self._set_next()
+                self.save()
+                ctx.progress.say("still %s after %ds; resume with: %s"
+                                 % (self.doc["status"], timeout, self.doc["next"]))
+                return exit_codes.STILL_RUNNING
+            elapsed = (time.time() - submitted) / scale if submitted else time.monotonic() - start
+            time.sleep(min(remaining, schedule.delay(elapsed, rng) * scale))

@@ -1,0 +1,25 @@
+"""The normalized task status every skill reports.
+
+Providers each have a vocabulary; adapters map theirs onto these words and keep
+the original as `provider_status`. An unrecognized word counts as still running.
+"""
+
+QUEUED = "queued"
+RUNNING = "running"
+AWAITING_PAYMENT = "awaiting_payment"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+CANCELED = "canceled"
+UNKNOWN = "unknown"   # the submit's outcome is unknown: nothing to poll
+
+ALL = (QUEUED, RUNNING, AWAITING_PAYMENT, SUCCEEDED, FAILED, CANCELED, UNKNOWN)
+TERMINAL = frozenset((SUCCEEDED, FAILED, CANCELED))
+PENDING = frozenset((QUEUED, RUNNING, AWAITING_PAYMENT))
+
+
+def normalize(provider_word, table):
+    """(status, note): `table` maps lower-cased provider words to statuses."""
+    word = (provider_word or "").strip().lower()
+    if word in table:
+        return table[word], None
+    return RUNNING, "unrecognized provider status %r treated as still running" % (provider_word,)
