@@ -8,7 +8,7 @@ read from the environment only (never argv) and registered for redaction.
 | GENMEDIA_ARTIFACTS_DIR     | artifact root                                   | <bundle>/.artifacts|
 | GENMEDIA_CONNECT_TIMEOUT   | seconds to establish a connection               | 10                 |
 | GENMEDIA_READ_TIMEOUT      | seconds to wait for an answer                   | 30                 |
-| GENMEDIA_POLL_SCALE        | multiplies every poll delay (tests, simulation) | 1 (0.1 simulated)  |
+| GENMEDIA_POLL_SCALE        | multiplies poll and retry-backoff delays        | 1 (0.1 simulated)  |
 | GENMEDIA_SIM_TIME_SCALE    | simulated job durations multiplier (--simulate) | 0.1                |
 | GENMEDIA_SIM_FAULTS        | faults for the built-in simulator               | none               |
 """

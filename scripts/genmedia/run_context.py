@@ -9,6 +9,7 @@ from . import config, simulation
 from .artifact_store import ArtifactStore
 from .http_client import HttpClient
 from .progress import Progress
+from .retry_policy import RetryPolicy
 from .redaction import register_secret
 
 
@@ -44,8 +45,10 @@ class RunContext:
     def http(self):
         if self._http is None:
             creds = self.credentials()
+            scale = self.poll_scale  # backoff shrinks with the poll scale; Retry-After never does
             self._http = HttpClient(creds.base_url, self.adapter.headers(creds.api_key),
-                                    config.http_timeouts(), on_retry=self.progress.warn)
+                                    config.http_timeouts(), on_retry=self.progress.warn,
+                                    policy=RetryPolicy(base=0.5 * scale, cap=8.0 * scale))
         return self._http
 
     def resume_command(self, task_id):

@@ -1,0 +1,37 @@
+"""The API key never reaches stdout, stderr or artifacts, whatever happens.
+
+(conftest's Cli checks every subprocess of the suite and the `artifacts` fixture
+scans every run a test leaves; this test drives the paths most likely to leak:
+auth failures, transport errors, drift, interruptions, dry runs.)
+"""
+
+import json
+
+from conftest import TEST_KEY, scan_for_key
+
+
+def test_key_never_leaks_across_paths(image_cli, sim, artifacts):
+    outputs = []
+    sim.faults.add("giggle.query", "missing_field", field="status")
+    outputs.append(image_cli("run", "--prompt", "drift"))
+    sim.faults.add("giggle.query", "http_500", times=20)
+    outputs.append(image_cli("run", "--prompt", "outage"))
+    sim.faults.clear()
+    sim.faults.add("giggle.submit", "drop")
+    outputs.append(image_cli("run", "--prompt", "lost"))
+    outputs.append(image_cli("run", "--prompt", "ok", "--generate-count", "2"))
+    outputs.append(image_cli("run", "--dry-run", "--prompt", "dry"))
+    outputs.append(image_cli("run", "--prompt", "x", "--timeout", "0"))
+    wrong = "sk-test-WRONGKEY-0a9b8c7d"
+    outputs.append(image_cli("run", "--prompt", "x", env={"GIGGLE_API_KEY": wrong}))
+    assert sorted(r.code for r in outputs) == [0, 0, 3, 4, 4, 4, 5]
+    for res in outputs:
+        for text in (res.stdout, res.stderr):
+            assert TEST_KEY not in text and wrong not in text
+    assert scan_for_key(artifacts) == []
+    for path in artifacts.rglob("*"):
+        if path.is_file():
+            assert wrong.encode() not in path.read_bytes()
+    # the key did reach the provider, in the header only
+    assert all(r.headers.get("x-auth") in (TEST_KEY, wrong) for r in sim.requests if r.route != "media")
+    assert not [r for r in sim.requests if TEST_KEY in json.dumps(r.query) + r.path]
