@@ -1,0 +1,179 @@
+"""giggle.pro generation API double: text-to-image, image-to-image, task query, downloads.
+
+Follows contracts/giggle.md sections 1, 2.1 and 2.2: `x-auth: <raw key>` (no Bearer),
+the {code, msg, uuid, data} envelope, status words pending/processing/completed/failed/
+error/canceled, and CloudFront-signed result URLs. Request validation and the model
+catalog live in giggle_validate.
+"""
+import hashlib
+import re
+import time
+import uuid
+
+from .giggle_validate import Invalid, catalog, validate
+from .media import dims_for_aspect, png_bytes
+from .routing import Response, Route, xml_error
+from .task_store import phase
+
+PROVIDER = "giggle"
+T2I_PATH = "/api/v1/generation/text-to-image"
+I2I_PATH = "/api/v1/generation/image-to-image"
+QUERY_PATH = "/api/v1/generation/task/query"
+MEDIA_PATTERN = r"/private/sim/giggle/(?P<task_id>[A-Za-z0-9_-]+)/image-(?P<n>[0-9]+)\.png"
+
+# Generation time per model in provider seconds (min, max); observed ranges, scaled by
+# time_scale. Models only in the catalog fall back to its x-expected-seconds.
+MODEL_SECONDS = {
+    "seedream45": (25, 60),
+    "midjourney": (40, 90),
+    "nano-banana-2": (20, 50),
+    "nano-banana-2-fast": (8, 20),
+}
+PENDING_SHARE = 0.15  # the first ~15% of a task's life reads as "pending"
+
+FAIL_MSG = "generation failed: upstream model error"
+ERROR_MSG = "generation error: upstream service unavailable"
+MODERATION_MSG = "The content contains sensitive information, please modify and try again"
+DEFAULT_ERRORS = {
+    400: "bad request",
+    401: "Unauthorized: invalid or missing x-auth",
+    404: "task not found",
+    429: "Too Many Requests: rate limit exceeded",
+    500: "Internal Server Error",
+}
+# outcome -> (terminal status, default err_msg)
+TERMINAL = {
+    "succeed": ("completed", ""),
+    "fail": ("failed", FAIL_MSG),
+    "error": ("error", ERROR_MSG),
+    "moderation": ("failed", MODERATION_MSG),
+    "canceled": ("canceled", "task canceled"),
+}
+
+def envelope(data):
+    return {"code": 200, "msg": "success", "uuid": str(uuid.uuid4()), "data": data}
+
+
+def error(status, message=None, headers=None):
+    """giggle's error dialect: the same envelope with the HTTP status as `code`."""
+    payload = {"code": status, "msg": message or DEFAULT_ERRORS.get(status, "error"),
+               "uuid": str(uuid.uuid4()), "data": None}
+    return Response(status, payload, headers=headers)
+
+
+
+def provider_seconds(task_id, model):
+    """Deterministic per-task duration: a model range plus jitter hashed from the id."""
+    lo, hi = MODEL_SECONDS.get(model) or catalog()["expected"].get(model) or (20, 60)
+    frac = int(hashlib.sha256(task_id.encode("utf-8")).hexdigest()[:8], 16) / float(0xFFFFFFFF)
+    return lo + frac * (hi - lo)
+
+
+def status_of(record, now=None):
+    """(giggle status word, err_msg) for a stored task at `now`."""
+    step = phase(record, now)
+    if step == "queued":
+        return "pending", ""
+    if step == "running":
+        return "processing", ""
+    status, default_msg = TERMINAL.get(record["outcome"], TERMINAL["succeed"])
+    if status == "completed":
+        return status, ""
+    return status, record.get("message") or default_msg
+
+
+def media_path(task_id, n):
+    return "/private/sim/giggle/%s/image-%d.png" % (task_id, n)
+
+
+class Giggle(object):
+    """Route handlers bound to one Simulator (store, signer, keys, clock scale)."""
+
+    def __init__(self, sim):
+        self.sim = sim
+
+    def routes(self):
+        return [
+            Route("POST", re.escape(T2I_PATH), "giggle.text-to-image", self.text_to_image,
+                  submit=True, errors=error, missing_field="task_id"),
+            Route("POST", re.escape(I2I_PATH), "giggle.image-to-image", self.image_to_image,
+                  submit=True, errors=error, missing_field="task_id"),
+            Route("GET", re.escape(QUERY_PATH), "giggle.query", self.query,
+                  errors=error, missing_field="status"),
+            Route("GET", MEDIA_PATTERN, "media", self.download, errors=xml_error),
+        ]
+
+    def _authorized(self, req):
+        key = req.headers.get("x-auth")
+        return key is not None and key in self.sim.accept_keys.get(PROVIDER, ())
+
+    def text_to_image(self, req):
+        return self._submit(req, "giggle.text-to-image", image_to_image=False)
+
+    def image_to_image(self, req):
+        return self._submit(req, "giggle.image-to-image", image_to_image=True)
+
+    def _submit(self, req, route, image_to_image):
+        if not self._authorized(req):
+            return error(401)
+        ok, body = req.json()
+        if not ok:
+            return error(400, "body: must be valid JSON")
+        if not isinstance(body, dict):
+            return error(400, "body: must be a JSON object")
+        try:
+            fields = validate(body, image_to_image)
+        except Invalid as exc:
+            return error(400, str(exc))
+        outcome, message, duration = self.sim.outcomes.take()
+        task_id = str(uuid.uuid4())
+        seconds = duration if duration is not None else provider_seconds(task_id, fields["model"])
+        real = seconds * self.sim.time_scale
+        record = dict(fields, task_id=task_id, provider=PROVIDER, route=route,
+                      created_at=time.time(), duration=real, queued_for=real * PENDING_SHARE,
+                      provider_seconds=seconds, time_scale=self.sim.time_scale,
+                      outcome=outcome, message=message, simulated=True)
+        self.sim.store.put(record)
+        return Response(200, envelope({"task_id": task_id}))
+
+    def query(self, req):
+        if not self._authorized(req):
+            return error(401)
+        task_id = req.query.get("task_id")
+        if not task_id:
+            return error(400, "task_id: is required")
+        record = self.sim.store.get(PROVIDER, task_id)
+        if record is None:
+            return error(404, "task not found")
+        status, err_msg = status_of(record)
+        urls = []
+        if status == "completed":
+            # Signed with *this* server's base URL: a resumed process has a new port.
+            for n in range(1, int(record["generate_count"]) + 1):
+                path = media_path(task_id, n)
+                urls.append("%s%s?%s" % (req.base_url, path, self.sim.signer.sign(path, self.sim.url_ttl)))
+        data = {"task_id": task_id, "status": status, "urls": urls, "err_msg": err_msg}
+        return Response(200, envelope(data))
+
+    def download(self, req):
+        # CloudFront checks the signature before the origin is even asked.
+        reason = self.sim.signer.verify(req.path, req.query)
+        if reason:
+            return xml_error(403, reason)
+        record = self.sim.store.get(PROVIDER, req.params["task_id"])
+        n = int(req.params["n"])
+        if record is None or status_of(record)[0] != "completed" or not 1 <= n <= int(record["generate_count"]):
+            return xml_error(404, "The specified key does not exist.")
+        width, height = dims_for_aspect(record["aspect_ratio"])
+        data = png_bytes(width, height, "%s|%s|%d" % (record["task_id"], record["prompt"], n))
+        headers = {"ETag": '"%s"' % hashlib.sha256(data).hexdigest()[:32], "X-Cache": "Miss from cloudfront",
+                   "Cache-Control": "private, max-age=3600"}
+        if req.query.get("response-content-disposition") == "attachment":
+            headers["Content-Disposition"] = 'attachment; filename="image-%d.png"' % n
+        return Response(200, body=data, content_type="image/png", headers=headers)
+
+
+def register(sim, router):
+    """Provider module hook: add this provider's routes to the simulator's router."""
+    for route in Giggle(sim).routes():
+        router.add(route)

@@ -1,0 +1,119 @@
+"""giggle image requests: the model/parameter catalog and body validation.
+
+The tables come from schemas/giggle/image-catalog.json, the same data the CLI validates
+against, so the simulator and the client can never disagree about allowed values. Errors
+name the field first ("<field>: <reason>"), the shape a client shows to a person.
+"""
+import base64
+import binascii
+import hashlib
+import json
+import re
+import threading
+from pathlib import Path
+
+CATALOG_PATH = Path(__file__).resolve().parents[3] / "schemas" / "giggle" / "image-catalog.json"
+
+_catalog = None
+_catalog_lock = threading.Lock()
+
+
+def catalog():
+    """The image catalog's value tables, loaded once on first use."""
+    global _catalog
+    with _catalog_lock:
+        if _catalog is None:
+            defs = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))["$defs"]
+            count = defs.get("generate_count", {})
+            _catalog = {
+                "models": [m["const"] for m in defs["model"]["oneOf"]],
+                "expected": {m["const"]: m.get("x-expected-seconds") for m in defs["model"]["oneOf"]},
+                "model_default": defs["model"].get("default"),
+                "aspect_ratios": list(defs["aspect_ratio"]["enum"]),
+                "aspect_default": defs["aspect_ratio"].get("default", "16:9"),
+                "resolutions": list(defs["resolution"]["enum"]),
+                "resolution_default": defs["resolution"].get("default"),
+                "count_min": count.get("minimum", 1),
+                "count_max": count.get("maximum", 4),
+            }
+        return _catalog
+
+
+class Invalid(Exception):
+    """A 400: str(exc) is "<field>: <reason>"."""
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _one_of(body, field, allowed, default):
+    if field not in body:
+        return default
+    value = body[field]
+    if not isinstance(value, str) or value not in allowed:
+        raise Invalid("%s: must be one of %s (got %s)" % (field, ", ".join(allowed), json.dumps(value)))
+    return value
+
+
+def _reference(i, ref):
+    """Validate one reference image; return what the record keeps (never raw base64)."""
+    where = "reference_images[%d]" % i
+    if not isinstance(ref, dict):
+        raise Invalid("%s: must be an object" % where)
+    if len(ref) != 1 or next(iter(ref)) not in ("url", "base64", "asset_id"):
+        raise Invalid("%s: must have exactly one of url, base64, asset_id" % where)
+    key, value = next(iter(ref.items()))
+    if key == "url":
+        if not isinstance(value, str) or not re.match(r"^https?://\S+$", value):
+            raise Invalid("%s.url: must be an http(s) URL" % where)
+        return {"url": value}
+    if key == "asset_id":
+        if not isinstance(value, str) or not value.strip():
+            raise Invalid("%s.asset_id: must be a non-empty string" % where)
+        return {"asset_id": value}
+    # giggle wants raw base64; a data: URI prefix is rejected like any other bad payload.
+    try:
+        if not isinstance(value, str) or value.startswith("data:"):
+            raise ValueError
+        raw = base64.b64decode(value.encode("ascii"), validate=True)
+        if not raw:
+            raise ValueError
+    except (ValueError, binascii.Error, UnicodeEncodeError):
+        raise Invalid("%s.base64: invalid base64 reference" % where)
+    return {"base64_sha256": hashlib.sha256(raw).hexdigest(), "base64_length": len(value)}
+
+
+def validate(body, image_to_image):
+    """Normalized request fields, or Invalid naming the first bad field."""
+    cat = catalog()
+    prompt = body.get("prompt")
+    if "prompt" not in body:
+        raise Invalid("prompt: is required")
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise Invalid("prompt: must be a non-empty string")
+    count = body.get("generate_count", 1)
+    if not _is_int(count) or not cat["count_min"] <= count <= cat["count_max"]:
+        raise Invalid("generate_count: must be an integer from %d to %d (got %s)" % (
+            cat["count_min"], cat["count_max"], json.dumps(count)))
+    fields = {
+        "prompt": prompt,
+        "generate_count": count,
+        "model": _one_of(body, "model", cat["models"], cat["model_default"]),
+        "aspect_ratio": _one_of(body, "aspect_ratio", cat["aspect_ratios"], cat["aspect_default"]),
+    }
+    if not image_to_image:
+        fields["resolution"] = _one_of(body, "resolution", cat["resolutions"], cat["resolution_default"])
+        return fields
+    refs = body.get("reference_images")
+    if "reference_images" not in body:
+        raise Invalid("reference_images: is required")
+    if not isinstance(refs, list) or not refs:
+        raise Invalid("reference_images: must be a non-empty array")
+    fields["reference_images"] = [_reference(i, ref) for i, ref in enumerate(refs)]
+    watermark = body.get("watermark", False)
+    if not isinstance(watermark, bool):
+        raise Invalid("watermark: must be a boolean (got %s)" % json.dumps(watermark))
+    fields["watermark"] = watermark
+    return fields
+
