@@ -44,9 +44,18 @@ def atomic_write(path, data):
         raise
 
 
+_last_ms = [0]
+
+
 def new_run_id(now=None):
-    now = time.time() if now is None else now
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + "%03d" % int((now % 1) * 1000)
+    """UTC time to the millisecond + a random suffix; strictly increasing within a
+    process, so runs created in a tight loop (a batch) still list newest first."""
+    if now is None:
+        ms = max(int(time.time() * 1000), _last_ms[0] + 1)
+        _last_ms[0] = ms
+    else:
+        ms = int(round(now * 1000))
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(ms // 1000)) + "%03d" % (ms % 1000)
     return "%sZ-%s" % (stamp, secrets.token_hex(3))
 
 
@@ -130,8 +139,10 @@ class ArtifactStore:
             entry = json.loads(self._index_path(skill, task_id).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        run_id = entry.get("run_id", "")
-        if entry.get("task_id") != task_id or not RUN_ID.match(run_id):
+        if not isinstance(entry, dict):
+            return None
+        run_id = entry.get("run_id")
+        if entry.get("task_id") != task_id or not isinstance(run_id, str) or not RUN_ID.fullmatch(run_id):
             return None
         run = Run(self.root, skill, run_id)
         return run if run.dir.is_dir() else None
@@ -141,5 +152,5 @@ class ArtifactStore:
         base = self._skill_dir(skill)
         if not base.is_dir():
             return []
-        names = sorted((p.name for p in base.iterdir() if RUN_ID.match(p.name)), reverse=True)
+        names = sorted((p.name for p in base.iterdir() if RUN_ID.fullmatch(p.name)), reverse=True)
         return [Run(self.root, skill, name) for name in names]

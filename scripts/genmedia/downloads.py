@@ -9,6 +9,8 @@ import hashlib
 import os
 from pathlib import Path
 
+import requests
+
 from .errors import GenmediaError
 
 CHUNK = 256 * 1024
@@ -52,6 +54,8 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes):
                 part.unlink()
             raise
         return {"path": str(target), "sha256": digest.hexdigest(), "bytes": size, "content_type": ctype}
+    except requests.exceptions.RequestException as exc:  # these are OSErrors too: not the disk's fault
+        raise DownloadError("download interrupted: %s: %s" % (type(exc).__name__, exc)) from None
     except OSError as exc:
         raise DownloadError("cannot write %s: %s" % (dest_dir, exc)) from None
     finally:

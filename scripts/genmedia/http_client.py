@@ -76,13 +76,13 @@ class HttpClient:
         attempt = 0
         while True:
             attempt += 1
-            retry_after = None
+            retry_after, status = None, None
             try:
                 resp = self.session.get(self.url(path), params=params, timeout=self.timeouts)
             except requests.exceptions.RequestException as exc:
                 problem, raw = _describe(exc), None
             else:
-                result = _parse(resp)
+                result, status = _parse(resp), resp.status_code
                 if resp.status_code == 429 or resp.status_code >= 500:
                     retry_after = parse_retry_after(resp.headers.get("Retry-After"))
                     problem, raw = "HTTP %d" % resp.status_code, result.text
@@ -94,8 +94,8 @@ class HttpClient:
             if wait is None:
                 message = "GET %s failed after %d attempt(s): %s" % (path, attempt, problem)
                 if raw is not None and problem.startswith("HTTP 2"):
-                    raise BadResponse(message, raw_body=raw)
-                raise TransportError(message, http_status=None)
+                    raise BadResponse(message, raw_body=raw, http_status=status)
+                raise TransportError(message, http_status=status)
             self.on_retry("GET %s: %s; retrying in %.1fs" % (path, problem, wait))
             self.sleep(wait)
 

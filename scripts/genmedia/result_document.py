@@ -52,7 +52,7 @@ def add_note(doc, note):
 
 
 def set_error(doc, exc):
-    doc["error"] = exc.to_dict() if isinstance(exc, GenmediaError) else {"kind": "internal", "message": str(exc)}
+    doc["error"] = exc.to_dict() if isinstance(exc, GenmediaError) else {"kind": "internal", "message": str(exc) or type(exc).__name__}
 
 
 def check(doc):
