@@ -3,7 +3,7 @@
 A schedule is shaped by the model's expected duration window [lo, hi]
 (provider seconds, from the model catalog): one early check to catch instant
 rejections, the next one shortly before `lo`, then intervals that grow with the
-elapsed time (ratio * elapsed) up to a cap of about a sixth of the window,
+elapsed time (ratio * elapsed) up to a cap of a fifth of the window (5-25 s),
 with jitter so many clients never poll in lockstep. A job that outlives its
 window keeps being polled at the cap until the wall-clock timeout.
 
@@ -16,7 +16,7 @@ import random
 
 
 class PollSchedule:
-    def __init__(self, expected=(20.0, 120.0), *, first=3.0, ratio=0.5, floor=2.0,
+    def __init__(self, expected=(20.0, 120.0), *, first=3.0, ratio=0.7, floor=2.0,
                  cap=None, jitter=0.1, grace=25.0):
         lo, hi = float(expected[0]), float(expected[1])
         self.expected = (lo, hi)
@@ -24,7 +24,7 @@ class PollSchedule:
         self.second = max(first + floor, 0.8 * lo)
         self.ratio = ratio
         self.floor = floor
-        self.cap = cap if cap is not None else min(25.0, max(5.0, (hi - lo) / 6.0))
+        self.cap = cap if cap is not None else min(25.0, max(5.0, (hi - lo) / 5.0))
         self.jitter = jitter
         # how long "task not found" right after submit still means "not visible yet"
         self.grace = grace
