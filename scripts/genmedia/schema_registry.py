@@ -3,7 +3,8 @@
 Schemas are named by their path below schemas/ ("giggle/task-query.response.json");
 each file carries an `$id` under SCHEMA_BASE so cross-file `$ref`s resolve through
 one immutable `referencing.Registry` without ever touching the network.
-jsonschema is imported on first use only: `--help` never pays for it.
+jsonschema is imported only when an instance is not proven valid by
+schema_precheck (so `--help` and the common valid path never pay for it).
 """
 
 import json
@@ -13,6 +14,7 @@ from .config import SCHEMAS_DIR
 SCHEMA_BASE = "https://genmedia-skills.dev/schemas/"
 _registry = None
 _validators = {}
+_prover = None
 
 
 def schema_files():
@@ -30,13 +32,7 @@ def _load():
     if _registry is None:
         from referencing import Registry, Resource
 
-        resources = []
-        for path in schema_files():
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            expected = SCHEMA_BASE + path.relative_to(SCHEMAS_DIR).as_posix()
-            if doc.get("$id") != expected:  # a mismatch would make $refs resolve elsewhere
-                raise ValueError("%s: $id must be %s" % (path, expected))
-            resources.append((expected, Resource.from_contents(doc)))
+        resources = [(uri, Resource.from_contents(doc)) for uri, doc in _documents().items()]
         _registry = Registry().with_resources(resources)
     return _registry
 
@@ -53,8 +49,26 @@ def validator(name):
     return found
 
 
+def _documents():
+    docs = {}
+    for path in schema_files():
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        expected = SCHEMA_BASE + path.relative_to(SCHEMAS_DIR).as_posix()
+        if doc.get("$id") != expected:  # a mismatch would make $refs resolve elsewhere
+            raise ValueError("%s: $id must be %s" % (path, expected))
+        docs[expected] = doc
+    return docs
+
+
 def errors(name, instance, limit=5):
     """Validation errors of `instance` against `name`, as '$.path: message' lines."""
+    global _prover
+    if _prover is None:
+        from .schema_precheck import Prover
+
+        _prover = Prover(_documents())
+    if _prover.proves_valid(SCHEMA_BASE + name, instance):
+        return []
     found = sorted(validator(name).iter_errors(instance), key=lambda e: list(map(str, e.path)))
     return ["%s: %s" % (e.json_path, _short(e.message)) for e in found[:limit]]
 
