@@ -14,7 +14,8 @@ TOKENS = st.one_of(
                      "https://example.com/a.png", "data:image/png;base64,AAAA", "asset_id:abc",
                      "base64:!!", "file:/nonexistent.png", "/etc/passwd", "../../x.png", "--", "-",
                      "ünïcødé ✨", "a\nb", "%s%n", "$(rm -rf /)"]),
-    st.text(min_size=0, max_size=12),
+    # argv cannot carry NUL bytes or lone surrogates; everything else is fair game
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
 )
 OPTIONS = st.sampled_from(["--prompt", "--model", "--aspect-ratio", "--resolution", "--generate-count",
                            "--reference-images", "--watermark", "--timeout", "--quiet", "--no-download",

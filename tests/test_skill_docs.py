@@ -66,3 +66,8 @@ def test_skill_examples_run(skill_dir, image_cli, sim, tmp_path):
         assert res.code == 0, (line, res)
         if res.json and isinstance(res.json, dict) and res.json.get("task_id"):
             task_id = res.json["task_id"]
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    command = (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1]
+    assert "pytest" in command and command in (ROOT / "README.md").read_text()
