@@ -212,3 +212,12 @@ def test_simulate_needs_no_key_and_resumes_across_processes(offline_cli):
     assert done.code == 0 and done.json["status"] == "succeeded", done
     assert Path(done.json["outputs"][0]["path"]).read_bytes().startswith(b"\x89PNG")
     assert "Simulated run" in Path(done.json["artifacts"]["md"]).read_text()
+
+
+def test_unknown_foreign_task_leaves_no_run_and_a_known_one_is_indexed(image_cli, sim, artifacts):
+    assert image_cli("status", "--task-id", "typo-123").code == 4
+    assert list(artifacts.rglob("result.json")) == []
+    sub = image_cli("submit", "--prompt", "x", env={"GENMEDIA_ARTIFACTS_DIR": str(artifacts.parent / "other")})
+    first = image_cli("status", "--task-id", sub.json["task_id"])   # foreign to this artifact root
+    second = image_cli("status", "--task-id", sub.json["task_id"])
+    assert first.code == 0 and second.json["run_id"] == first.json["run_id"]

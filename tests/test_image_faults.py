@@ -138,3 +138,17 @@ def test_two_concurrent_waits_leave_a_valid_result(image_cli, sim):
         assert Path(out["path"]).read_bytes().startswith(b"\x89PNG")
     leftovers = [p.name for p in path.parent.rglob("*") if p.name.endswith((".tmp", ".part"))]
     assert leftovers == []
+
+
+def test_not_found_right_after_submit_is_survived_within_the_grace_window(image_cli, sim):
+    sim.faults.add("giggle.query", "not_found", times=2)
+    res = image_cli("run", "--prompt", "x")
+    assert res.code == 0 and res.json["status"] == "succeeded", res
+    assert [r.status for r in sim.requests if r.route == "giggle.query"][:2] == [404, 404]
+
+
+def test_not_found_beyond_the_grace_window_is_an_unknown_task(image_cli, sim):
+    sim.faults.add("giggle.query", "not_found", times=10000)
+    res = image_cli("run", "--prompt", "x")
+    assert res.code == 4 and res.json["error"]["kind"] == "unknown_task", res
+    assert res.json["task_id"] and len([r for r in sim.requests if r.method == "POST"]) == 1

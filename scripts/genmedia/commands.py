@@ -4,8 +4,10 @@ Each handler takes a RunContext plus parsed options and returns
 (stdout_document, exit_code). The CLI layer prints and exits.
 """
 
+import shutil
+
 from . import exit_codes, result_document, task_status
-from .errors import SubmitOutcomeUnknown, UsageError
+from .errors import SubmitOutcomeUnknown, UnknownTask, UsageError
 from .task_runner import Job
 
 
@@ -23,6 +25,7 @@ def _new_job(ctx, prepared=None, task_id=None):
                                   model=None, endpoint=None, body=None, task_id=task_id)
         doc["submitted_at"] = None  # submitted elsewhere, time unknown
         result_document.add_note(doc, "task submitted elsewhere; this run was created to follow it")
+        return Job(ctx, run, doc, indexed=False)
     return Job(ctx, run, doc)
 
 
@@ -82,15 +85,21 @@ def _job_for(ctx, task_id):
     return job or _new_job(ctx, task_id=task_id.strip())
 
 
+def _unless_unknown(job, code):
+    """An id the provider never confirmed (a typo, another account) leaves no run behind."""
+    if not job.indexed and (job.doc["error"] or {}).get("kind") == UnknownTask.kind:
+        shutil.rmtree(str(job.run.dir), ignore_errors=True)
+        raise UnknownTask(job.doc["error"]["message"], provider_message=job.doc["error"].get("provider_message"))
+    return job.doc, code
+
+
 def status(ctx, task_id):
     job = _job_for(ctx, task_id)
     try:
         code = job.check()
     except KeyboardInterrupt:
         return job.doc, interrupted(job)
-    if code is None:
-        code = exit_codes.OK
-    return job.doc, code
+    return _unless_unknown(job, exit_codes.OK if code is None else code)
 
 
 def wait(ctx, task_id, *, timeout):
@@ -99,7 +108,7 @@ def wait(ctx, task_id, *, timeout):
         code = job.follow(timeout)
     except KeyboardInterrupt:
         code = interrupted(job)
-    return job.doc, code
+    return _unless_unknown(job, code)
 
 
 def list_runs(ctx, *, limit, status_filter=None):

@@ -55,8 +55,7 @@ def render(doc):
         err = doc["error"]
         lines += ["", "## Error", "", "**%s**: %s" % (err["kind"], err["message"])]
         if err.get("provider_message") and err["provider_message"] not in err["message"]:
-            lines.append("", )
-            lines.append("Provider said: %s" % err["provider_message"])
+            lines += ["", "Provider said: %s" % err["provider_message"]]
     if doc.get("next"):
         lines += ["", "## Resume", "", "```", doc["next"], "```"]
     if doc.get("notes"):

@@ -22,9 +22,13 @@ MAX_QUERY_FAILURES = 3   # consecutive failed queries (each already retried) bef
 
 
 def _epoch(iso):
+    """Seconds since the epoch of one of our ISO stamps, milliseconds included (at a
+    small poll scale a truncated second would look like minutes of provider time)."""
     if not iso:
         return None
-    return calendar.timegm(time.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S"))
+    whole = calendar.timegm(time.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S"))
+    fraction = iso[19:].rstrip("Z")
+    return whole + (float(fraction) if fraction.startswith(".") else 0.0)
 
 
 def _url_key(url):
@@ -34,10 +38,11 @@ def _url_key(url):
 class Job:
     """A run directory and its result document, kept in step."""
 
-    def __init__(self, ctx, run, doc):
+    def __init__(self, ctx, run, doc, indexed=True):
         self.ctx = ctx
         self.run = run
         self.doc = doc
+        self.indexed = indexed   # False for a foreign task until the provider confirms it
 
     def save(self):
         self.doc["updated_at"] = result_document.now_iso()
@@ -79,6 +84,7 @@ class Job:
         self.doc.update(task_id=task_id, status=task_status.QUEUED, submitted_at=result_document.now_iso())
         self._set_next()
         ctx.store.remember_task(self.run, task_id)
+        self.indexed = True
         self.save()
         ctx.progress.say("submitted task %s (%s)" % (task_id, self.doc.get("model") or ctx.adapter.provider))
         return None
@@ -99,6 +105,9 @@ class Job:
         except (BadResponse, AuthError) as exc:
             return self.fail(exc)
         self.doc["polls"] += 1
+        if not self.indexed:
+            ctx.store.remember_task(self.run, self.doc["task_id"])
+            self.indexed = True
         self._apply(snap)
         if self.doc["status"] in task_status.TERMINAL:
             return self._finish(snap)

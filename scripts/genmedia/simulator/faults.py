@@ -8,8 +8,10 @@ server answers requests from many threads at once.
 import threading
 
 # Faults answered before the provider handler runs: for a submit nothing is created,
-# exactly like an edge/CDN or gateway rejecting the request.
-PRE_FAULTS = ("http_500", "html_502", "http_429", "http_401")
+# exactly like an edge/CDN or gateway rejecting the request. `not_found` is the
+# provider's own 404 ("task not found"), as an eventually consistent store answers
+# right after a submit.
+PRE_FAULTS = ("http_500", "html_502", "http_429", "http_401", "not_found")
 # Faults applied after the handler ran: for a submit the task exists but the answer is
 # lost, which is how tests prove a client never blindly resubmits.
 POST_FAULTS = ("drop", "hang", "malformed_json", "missing_field")

@@ -181,7 +181,8 @@ class Handler(BaseHTTPRequestHandler):
             return html_502(self.headers.get("Host", "simulator"), uuid.uuid4().hex[:16] + "-SIM")
         if kind == "http_429":
             return route.errors(429, None, {"Retry-After": _retry_after(params.get("retry_after", 1))})
-        return route.errors(500 if kind == "http_500" else 401, None, None)
+        status = {"http_500": 500, "http_401": 401, "not_found": 404}[kind]
+        return route.errors(status, None, None)
 
     def _post_fault(self, kind, params, route, resp):
         if kind == "drop":
