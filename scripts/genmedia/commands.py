@@ -7,26 +7,29 @@ Each handler takes a RunContext plus parsed options and returns
 import shutil
 
 from . import exit_codes, result_document, task_status
-from .errors import SubmitOutcomeUnknown, UnknownTask, UsageError
+from .errors import SubmitOutcomeUnknown, TransportError, UnknownTask, UsageError
 from .task_runner import Job
 
 
-def _new_job(ctx, prepared=None, task_id=None):
+def _submit_job(ctx, prepared):
+    """A new run for a request we are about to submit."""
     run = ctx.store.new_run(ctx.skill)
-    if prepared is not None:
-        refs = [r.record for r in prepared.references]
-        doc = result_document.new(run, provider=ctx.adapter.provider, simulated=ctx.simulated,
-                                   model=prepared.model, endpoint=prepared.endpoint,
-                                   body=prepared.display_body(), references=refs)
-        for note in prepared.notes:
-            result_document.add_note(doc, note)
-    else:
-        doc = result_document.new(run, provider=ctx.adapter.provider, simulated=ctx.simulated,
-                                  model=None, endpoint=None, body=None, task_id=task_id)
-        doc["submitted_at"] = None  # submitted elsewhere, time unknown
-        result_document.add_note(doc, "task submitted elsewhere; this run was created to follow it")
-        return Job(ctx, run, doc, indexed=False)
+    doc = result_document.new(run, provider=ctx.adapter.provider, simulated=ctx.simulated,
+                              model=prepared.model, endpoint=prepared.endpoint,
+                              body=prepared.display_body(), references=[r.record for r in prepared.references])
+    for note in prepared.notes:
+        result_document.add_note(doc, note)
     return Job(ctx, run, doc)
+
+
+def _foreign_job(ctx, task_id):
+    """A new run to follow a task submitted elsewhere (indexed once the provider knows it)."""
+    run = ctx.store.new_run(ctx.skill)
+    doc = result_document.new(run, provider=ctx.adapter.provider, simulated=ctx.simulated,
+                              model=None, endpoint=None, body=None, task_id=task_id)
+    doc["submitted_at"] = None  # submitted elsewhere, time unknown
+    result_document.add_note(doc, "task submitted elsewhere; this run was created to follow it")
+    return Job(ctx, run, doc, indexed=False)
 
 
 def dry_run(ctx, prepared):
@@ -40,8 +43,8 @@ def dry_run(ctx, prepared):
 
 
 def run(ctx, prepared, *, timeout, submit_only=False):
-    ctx.http  # credentials first: a missing key is exit 3 with nothing written
-    job = _new_job(ctx, prepared)
+    ctx.connect()  # credentials first: a missing key is exit 3 with nothing written
+    job = _submit_job(ctx, prepared)
     try:
         code = job.submit(prepared)
         if code is None:
@@ -56,7 +59,7 @@ def interrupted(job):
         job.fail(SubmitOutcomeUnknown("interrupted while the submit was in flight; the task may exist "
                                       "at the provider"))
     else:
-        job._set_next()
+        job.set_next()
         job.save()
     job.ctx.progress.say("interrupted; the run is saved" + (": resume with " + job.doc["next"]
                                                             if job.doc["next"] else ""))
@@ -81,8 +84,8 @@ def _find_job(ctx, task_id):
 
 def _job_for(ctx, task_id):
     job = _find_job(ctx, task_id)
-    ctx.http
-    return job or _new_job(ctx, task_id=task_id.strip())
+    ctx.connect()
+    return job or _foreign_job(ctx, task_id.strip())
 
 
 def _unless_unknown(job, code):
@@ -97,6 +100,8 @@ def status(ctx, task_id):
     job = _job_for(ctx, task_id)
     try:
         code = job.check()
+    except TransportError as exc:  # already retried; the run records why
+        code = job.fail(exc)
     except KeyboardInterrupt:
         return job.doc, interrupted(job)
     return _unless_unknown(job, exit_codes.OK if code is None else code)

@@ -41,6 +41,10 @@ class RunContext:
         return config.credentials(adapter.key_var, adapter.base_var, adapter.default_base,
                                   key_help=adapter.key_help)
 
+    def connect(self):
+        """The HTTP client, created on first use; raises AuthError when the key is missing."""
+        return self.http
+
     @property
     def http(self):
         if self._http is None:

@@ -15,8 +15,8 @@ import time
 
 from . import exit_codes, result_document, result_markdown, task_status
 from .downloads import download
-from .errors import (AuthError, BadResponse, GenmediaError, SubmitOutcomeUnknown, TaskFailed,
-                     TransportError, UnknownTask)
+from .errors import (AuthError, BadResponse, GenmediaError, SubmitOutcomeUnknown, TransportError,
+                     UnknownTask)
 
 MAX_QUERY_FAILURES = 3   # consecutive failed queries (each already retried) before giving up
 
@@ -60,11 +60,11 @@ class Job:
             result_document.set_error(self.doc, exc)
         if status:
             self.doc["status"] = status
-        self._set_next()
+        self.set_next()
         self.save()
         return exc.exit_code if isinstance(exc, GenmediaError) else exit_codes.PROVIDER
 
-    def _set_next(self):
+    def set_next(self):
         resumable = self.doc["task_id"] and self.doc["status"] not in task_status.TERMINAL
         self.doc["next"] = self.ctx.resume_command(self.doc["task_id"]) if resumable else None
 
@@ -82,7 +82,7 @@ class Job:
         except GenmediaError as exc:  # rejected: no task exists
             return self.fail(exc, task_status.FAILED)
         self.doc.update(task_id=task_id, status=task_status.QUEUED, submitted_at=result_document.now_iso())
-        self._set_next()
+        self.set_next()
         ctx.store.remember_task(self.run, task_id)
         self.indexed = True
         self.save()
@@ -127,7 +127,7 @@ class Job:
                 outputs.append(entry)
             doc["outputs"] = outputs
         doc["error"] = snap.error.to_dict() if snap.error else None
-        self._set_next()
+        self.set_next()
 
     def _finish(self, snap):
         self.doc["finished_at"] = self.doc["finished_at"] or result_document.now_iso()
@@ -185,10 +185,10 @@ class Job:
             remaining = timeout - (time.monotonic() - start)
             if remaining <= 0:
                 self.doc["error"] = None
-                self._set_next()
+                self.set_next()
                 self.save()
                 ctx.progress.say("still %s after %ds; resume with: %s"
                                  % (self.doc["status"], timeout, self.doc["next"]))
                 return exit_codes.STILL_RUNNING
-            elapsed = (time.time() - submitted) / scale if submitted else time.monotonic() - start
+            elapsed = (time.time() - submitted if submitted else time.monotonic() - start) / scale
             time.sleep(min(remaining, schedule.delay(elapsed, rng) * scale))
