@@ -81,3 +81,8 @@ def test_bad_environment_values_exit_2(image_cli, sim):
 def test_help_lists_exit_codes_and_models(image_cli):
     res = image_cli("run", "--help")
     assert res.code == 0 and "nano-banana-2-fast" in res.stdout and "Exit codes" in res.stdout
+
+
+def test_no_command_is_a_one_line_usage_error(image_cli, sim):
+    res = image_cli()
+    assert res.code == 2 and res.stderr.count("\n") == 1 and "missing command" in res.stderr, res

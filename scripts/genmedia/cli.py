@@ -25,6 +25,8 @@ from . import exit_codes
 from .errors import GenmediaError, UsageError
 from .redaction import redact
 
+# click >= 8.2 raises this for a bare invocation; older versions print help and exit 0
+_NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())
 DEFAULT_TIMEOUT = 540.0   # fits the ~10 minute tool-call limit of coding agents
 EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join("  %-3d %s" % row for row in exit_codes.TABLE)
 
@@ -157,6 +159,9 @@ class SkillCLI:
             command = typer.main.get_command(self.app())
             code = command.main(args=argv, prog_name=self.name, standalone_mode=False)
             return code if isinstance(code, int) else exit_codes.OK
+        except _NO_ARGS as exc:
+            return self._error(UsageError("missing command: one of run, submit, status, wait, list "
+                                          "(see --help)"))
         except click.exceptions.ClickException as exc:
             return self._error(UsageError(exc.format_message()))
         except (click.exceptions.Abort, KeyboardInterrupt):
