@@ -378,8 +378,8 @@ def test_route_matching_and_bad_rules(sim):
 
 # -- downloads --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("ratio,dims", [("16:9", (64, 36)), ("9:16", (36, 64)), ("1:1", (64, 64)),
-                                        ("21:9", (64, 27))])
+@pytest.mark.parametrize("ratio,dims", [("16:9", (256, 144)), ("9:16", (144, 256)), ("1:1", (256, 256)),
+                                        ("21:9", (256, 110))])
 def test_download_signed_png(sim, ratio, dims):
     sim.outcomes.add("succeed", duration=0)
     tid = new_task(sim, {"prompt": "p", "aspect_ratio": ratio, "generate_count": 2})
@@ -445,7 +445,7 @@ def test_resume_in_a_second_simulator(tmp_path):
         assert second.base_url != first_url
         data = query(second, tid).json()["data"]
         assert data["status"] == "completed" and data["urls"][0].startswith(second.base_url + "/")
-        assert parse_png(requests.get(data["urls"][0], timeout=5).content)[:2] == (64, 36)
+        assert parse_png(requests.get(data["urls"][0], timeout=5).content)[:2] == (256, 144)
         # a URL signed by the first process still verifies (same state-dir secret)
         replay = second.base_url + old_url[len(first_url):]
         assert requests.get(replay, timeout=5).status_code == 200

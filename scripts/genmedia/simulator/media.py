@@ -16,11 +16,11 @@ import zlib
 from pathlib import Path
 
 KEY_PAIR_ID = "K2SIMULATOR0"
-_LONG_SIDE = 64  # small enough to be instant, big enough to be a real image
+_LONG_SIDE = 256  # a preview a person can see in result.md; a few KB, ~10 ms to make
 
 
 def dims_for_aspect(aspect_ratio):
-    """Pixel size for an aspect ratio like "16:9" (long side 64): 16:9 -> (64, 36)."""
+    """Pixel size for an aspect ratio like "16:9" (long side 256): 16:9 -> (256, 144)."""
     try:
         w_s, h_s = str(aspect_ratio).split(":")
         w, h = float(w_s), float(h_s)
@@ -43,13 +43,14 @@ def png_bytes(width, height, seed):
     digest = hashlib.sha256(seed.encode("utf-8")).digest()
     base = digest[0:3]
     accent = digest[3:6]
+    span = float(max(1, width + height - 2))
+    # one colour per diagonal (x + y), so each scanline is a slice of one palette
+    palette = [bytes(int(base[c] * (1 - d / span) + accent[c] * d / span) & 0xFF for c in range(3))
+               for d in range(width + height - 1)]
     raw = bytearray()
     for y in range(height):
         raw.append(0)  # filter type None for each scanline
-        for x in range(width):
-            t = (x + y) / float(max(1, width + height - 2))
-            for c in range(3):
-                raw.append(int(base[c] * (1 - t) + accent[c] * t) & 0xFF)
+        raw += b"".join(palette[y:y + width])
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     text = b"Software\x00genmedia simulator (simulated output)"
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"tEXt", text)
