@@ -25,8 +25,6 @@ from . import exit_codes
 from .errors import GenmediaError, UsageError
 from .redaction import redact
 
-# click >= 8.2 raises this for a bare invocation; older versions print help and exit 0
-_NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())
 DEFAULT_TIMEOUT = 540.0   # fits the ~10 minute tool-call limit of coding agents
 EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join("  %-3d %s" % row for row in exit_codes.TABLE)
 
@@ -155,13 +153,13 @@ class SkillCLI:
         sys.exit(code)
 
     def _parse(self, argv):
+        if not argv:  # decided here: click < 8.2 (all Python 3.9 gets) would print help, exit 0
+            return self._error(UsageError("missing command: one of run, submit, status, wait, list "
+                                          "(see --help)"))
         try:
             command = typer.main.get_command(self.app())
             code = command.main(args=argv, prog_name=self.name, standalone_mode=False)
             return code if isinstance(code, int) else exit_codes.OK
-        except _NO_ARGS as exc:
-            return self._error(UsageError("missing command: one of run, submit, status, wait, list "
-                                          "(see --help)"))
         except click.exceptions.ClickException as exc:
             return self._error(UsageError(exc.format_message()))
         except (click.exceptions.Abort, KeyboardInterrupt):
@@ -186,7 +184,10 @@ class SkillCLI:
 
     def _error(self, exc):
         message = _one_line(exc.message)
-        sys.stderr.write("%s: error: %s\n" % (self.name, message))
+        try:
+            sys.stderr.write("%s: error: %s\n" % (self.name, message))
+        except (AttributeError, OSError, ValueError):  # stderr closed (`2>&-`): stdout still says it
+            pass
         emit({"skill": self.name, "error": dict(exc.to_dict(), message=message), "exit_code": exc.exit_code})
         return exc.exit_code
 

@@ -16,13 +16,18 @@ class Progress:
     def __init__(self, prefix, quiet=False, stream=None):
         self.prefix = prefix
         self.quiet = quiet
-        self.stream = stream or sys.stderr
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.stream = stream if stream is not None else sys.stderr   # None under `2>&-`
+        try:
+            self.tty = bool(self.stream is not None and self.stream.isatty())
+        except (OSError, ValueError, AttributeError):
+            self.tty = False
         self._last = None
         self._last_at = 0.0
         self._open_line = False
 
     def _write(self, text):
+        if self.stream is None:
+            return
         try:
             self.stream.write(text)
             self.stream.flush()

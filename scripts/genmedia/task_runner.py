@@ -75,7 +75,7 @@ class Job:
         self.save()  # the intent, before anything leaves the machine
         try:
             task_id = ctx.adapter.submit(ctx.http, prepared)
-        except SubmitOutcomeUnknown as exc:
+        except (SubmitOutcomeUnknown, BadResponse) as exc:  # lost, or "success" we cannot read
             result_document.add_note(self.doc, "nothing was resubmitted: a second submit could be charged "
                                                "twice; check the provider's dashboard before trying again")
             return self.fail(exc, task_status.UNKNOWN)

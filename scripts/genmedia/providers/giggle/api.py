@@ -54,6 +54,9 @@ def unwrap(resp, schema, what):
     if resp.status in (401, 403) or str(code) in ("401", "403"):
         raise AuthError("giggle.pro rejected the API key (%s): check GIGGLE_API_KEY" % message,
                         provider_message=message, http_status=resp.status)
+    if resp.status < 400 and (not isinstance(body, dict) or "code" not in body):
+        raise BadResponse("giggle.pro %s answer is not a {code, msg, data} envelope" % what,
+                          raw_body=resp.text, http_status=resp.status)
     if str(code) not in ("200", "0"):
         if _NO_CREDITS.search(message):
             raise AuthError("giggle.pro: not enough credits (%s)" % message, kind="no_credits",
