@@ -8,6 +8,7 @@ and for models `x-expected-seconds` (typical generation time).
 import json
 
 from .config import SCHEMAS_DIR
+from .errors import UsageError
 
 _cache = {}
 
@@ -36,3 +37,25 @@ def option(definition, value):
         if entry.get("const") == value:
             return entry
     return {}
+
+
+def choose(name, key, option_name, value):
+    """`value` checked against catalog `name`'s allowed values for `key` (case-insensitive),
+    or the catalog default when None; UsageError naming the option otherwise."""
+    definition = param(name, key)
+    allowed = choices(definition)
+    if value is None:
+        return definition.get("default")
+    for candidate in allowed:
+        if str(candidate).lower() == str(value).strip().lower():
+            return candidate
+    raise UsageError("%s: %r is not one of: %s" % (option_name, value, ", ".join(map(str, allowed))))
+
+
+def expected_seconds(name, model=None):
+    """Typical generation time [lo, hi]: the model's, else the catalog's, else a generic window."""
+    if model is not None and "model" in load(name)["$defs"]:
+        found = option(param(name, "model"), model).get("x-expected-seconds")
+        if found:
+            return found
+    return load(name).get("x-expected-seconds", (20, 120))

@@ -39,7 +39,6 @@ SIMULATE = _option("simulate", bool, False, "--simulate",
 ARTIFACTS = _option("artifacts_dir", Optional[str], None, "--artifacts-dir",
                     help="Artifact root (env GENMEDIA_ARTIFACTS_DIR; default <bundle>/.artifacts).")
 QUIET = _option("quiet", bool, False, "--quiet", help="No progress on stderr (warnings still show).")
-YES = _option("yes", bool, False, "--yes", help="Confirm a spending gate (none for this skill).")
 DOWNLOAD = _option("download", bool, True, "--download/--no-download",
                    help="Save results under the run's outputs/ (URLs are reported either way).")
 TIMEOUT = _option("timeout", float, DEFAULT_TIMEOUT, "--timeout",
@@ -66,18 +65,22 @@ class SkillCLI:
     `options_fn` is a function whose keyword parameters are typer options; run and
     submit accept them and hand them, as a dict, to `adapter.prepare(options)`."""
 
-    def __init__(self, name, adapter, options_fn, help):
+    def __init__(self, name, adapter, options_fn, help, extra_commands=(), yes_help=None):
         self.name = name
         self.adapter = adapter
         self.options = list(inspect.signature(options_fn).parameters.values())
         self.help = help
+        # (name, handler(ctx, kw) -> (document, exit_code), [inspect.Parameter], help)
+        self.extra_commands = list(extra_commands)
+        self.yes = _option("yes", bool, False, "--yes",
+                           help=yes_help or "Confirm a spending gate (none for this skill).")
 
     def _context(self, kw):
         from .run_context import RunContext
 
         return RunContext(self.name, self.adapter, simulate=kw.get("simulate", False),
                           artifacts_dir=kw.get("artifacts_dir"), download=kw.get("download", True),
-                          quiet=kw.get("quiet", False))
+                          quiet=kw.get("quiet", False), yes=kw.get("yes", False))
 
     def _timeout(self, kw):
         if not kw["timeout"] >= 0:
@@ -118,17 +121,19 @@ class SkillCLI:
         app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
                           rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
         common = [SIMULATE, ARTIFACTS, QUIET]
+        yes = self.yes
         table = [
-            ("run", self.cmd_run, self.options + [TIMEOUT, DRY_RUN, YES, DOWNLOAD] + common,
+            ("run", self.cmd_run, self.options + [TIMEOUT, DRY_RUN, yes, DOWNLOAD] + common,
              "Submit, then wait until the task finishes or --timeout runs out."),
-            ("submit", self.cmd_submit, self.options + [DRY_RUN, YES] + common,
+            ("submit", self.cmd_submit, self.options + [DRY_RUN, yes] + common,
              "Submit only; prints the task_id at once (status queued)."),
             ("status", self.cmd_status, [TASK_ID, DOWNLOAD] + common,
              "Ask once how a task is doing; updates its run (exit 0 pending/succeeded, 1 failed)."),
-            ("wait", self.cmd_wait, [TASK_ID, TIMEOUT, DOWNLOAD] + common,
+            ("wait", self.cmd_wait, [TASK_ID, TIMEOUT, yes, DOWNLOAD] + common,
              "Resume waiting for a saved (or foreign) task until it finishes or --timeout."),
             ("list", self.cmd_list, [LIMIT, STATUS, ARTIFACTS, QUIET], "This skill's runs, newest first (JSON)."),
-        ]
+        ] + [(name, handler, params + common if "simulate" not in [p.name for p in params] else params, doc)
+             for name, handler, params, doc in self.extra_commands]
         for name, handler, params, doc in table:
             app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params))
         return app
@@ -154,8 +159,8 @@ class SkillCLI:
 
     def _parse(self, argv):
         if not argv:  # decided here: click < 8.2 (all Python 3.9 gets) would print help, exit 0
-            return self._error(UsageError("missing command: one of run, submit, status, wait, list "
-                                          "(see --help)"))
+            names = ["run", "submit", "status", "wait", "list"] + [c[0] for c in self.extra_commands]
+            return self._error(UsageError("missing command: one of %s (see --help)" % ", ".join(names)))
         try:
             command = typer.main.get_command(self.app())
             code = command.main(args=argv, prog_name=self.name, standalone_mode=False)

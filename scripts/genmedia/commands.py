@@ -33,13 +33,17 @@ def _foreign_job(ctx, task_id):
 
 
 def dry_run(ctx, prepared):
-    return {
+    document = {
         "dry_run": True,
         "skill": ctx.skill,
         "provider": ctx.adapter.provider,
         "request": {"method": prepared.method, "path": prepared.path, "body": prepared.display_body()},
         "notes": ["nothing was sent"] + prepared.notes,
-    }, exit_codes.OK
+    }
+    if prepared.before is not None:
+        first = prepared.before
+        document["first_request"] = {"method": first.method, "path": first.path, "body": first.display_body()}
+    return document, exit_codes.OK
 
 
 def run(ctx, prepared, *, timeout, submit_only=False):
@@ -134,3 +138,25 @@ def list_runs(ctx, *, limit, status_filter=None):
         if len(rows) >= limit:
             break
     return rows, exit_codes.OK
+
+
+def retry_step(ctx, task_id, step, *, timeout):
+    """`retry`: ask the provider to resume a failed multi-step task from `step`, then wait.
+
+    The retry POST is sent once; if its answer is lost we keep polling (the provider
+    shows whether it restarted) instead of sending it again."""
+    job = _job_for(ctx, task_id)
+    try:
+        ctx.adapter.retry(ctx.http, job.doc["task_id"], step)
+    except SubmitOutcomeUnknown as exc:
+        result_document.add_note(job.doc, "the retry request's answer was lost (%s); not resent" % exc.message)
+    result_document.add_note(job.doc, "retry from step %s requested at %s" % (step, result_document.now_iso()))
+    job.doc.update(status=task_status.RUNNING, error=None, finished_at=None)
+    job.set_next()
+    job.save()
+    ctx.progress.say("retry from step %s requested" % step)
+    try:
+        code = job.follow(timeout)
+    except KeyboardInterrupt:
+        code = interrupted(job)
+    return _unless_unknown(job, code)

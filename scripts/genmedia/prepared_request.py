@@ -9,7 +9,7 @@ ELIDE_BASE64_OVER = 1024   # dry-run and result.json show big payloads as a dige
 
 
 class Prepared:
-    def __init__(self, path, body, *, schema, model, references=(), notes=(), method="POST"):
+    def __init__(self, path, body, *, schema, model, references=(), notes=(), method="POST", before=None):
         self.method = method
         self.path = path
         self.body = body
@@ -17,6 +17,8 @@ class Prepared:
         self.model = model
         self.references = list(references)
         self.notes = list(notes)
+        # a request that must succeed first (e.g. a project create), as a Prepared
+        self.before = before
 
     @property
     def endpoint(self):
@@ -27,6 +29,8 @@ class Prepared:
         problems = schema_registry.errors(self.schema, self.body)
         if problems:
             raise UsageError("request body does not match %s: %s" % (self.schema, "; ".join(problems)))
+        if self.before is not None:
+            self.before.check()
         return self
 
     def display_body(self):

@@ -14,13 +14,15 @@ from .redaction import register_secret
 
 
 class RunContext:
-    def __init__(self, skill, adapter, *, simulate=False, artifacts_dir=None, download=True, quiet=False):
+    def __init__(self, skill, adapter, *, simulate=False, artifacts_dir=None, download=True, quiet=False,
+                 yes=False):
         self.skill = skill
         self.adapter = adapter
         self.simulated = simulate
         self.artifacts_dir = artifacts_dir
         self.store = ArtifactStore(config.artifacts_root(artifacts_dir))
         self.download = download
+        self.yes = yes   # the user confirmed spending gates (--yes)
         self.progress = Progress(skill, quiet)
         self._http = None
         self._simulator = None
@@ -55,9 +57,12 @@ class RunContext:
                                     policy=RetryPolicy(base=0.5 * scale, cap=8.0 * scale))
         return self._http
 
-    def resume_command(self, task_id):
-        """The exact command that resumes `task_id` (what `next` shows)."""
+    def resume_command(self, task_id, yes=False):
+        """The exact command that resumes `task_id` (what `next` shows); `yes` adds the
+        spending confirmation a payment gate needs."""
         argv = [_python(), sys.argv[0] or "script.py", "wait", "--task-id", task_id]
+        if yes:
+            argv.append("--yes")
         if self.simulated:
             argv.append("--simulate")
         if self.artifacts_dir:

@@ -15,8 +15,8 @@ import time
 
 from . import exit_codes, result_document, result_markdown, task_status
 from .downloads import download
-from .errors import (AuthError, BadResponse, GenmediaError, SubmitOutcomeUnknown, TransportError,
-                     UnknownTask)
+from .errors import (AuthError, BadResponse, ConfirmationRequired, GenmediaError, SubmitOutcomeUnknown,
+                     TransportError, UnknownTask)
 
 MAX_QUERY_FAILURES = 3   # consecutive failed queries (each already retried) before giving up
 
@@ -66,7 +66,11 @@ class Job:
 
     def set_next(self):
         resumable = self.doc["task_id"] and self.doc["status"] not in task_status.TERMINAL
-        self.doc["next"] = self.ctx.resume_command(self.doc["task_id"]) if resumable else None
+        gate = self.doc["status"] == task_status.AWAITING_PAYMENT and not self._pay_requested()
+        self.doc["next"] = self.ctx.resume_command(self.doc["task_id"], yes=gate) if resumable else None
+
+    def _pay_requested(self):
+        return bool((self.doc.get("payment") or {}).get("requested_at"))
 
     # -- submit ---------------------------------------------------------------------------
     def submit(self, prepared):
@@ -74,24 +78,37 @@ class Job:
         ctx = self.ctx
         self.save()  # the intent, before anything leaves the machine
         try:
-            task_id = ctx.adapter.submit(ctx.http, prepared)
+            task_id = ctx.adapter.submit(ctx.http, prepared, self.record_task_id)
         except (SubmitOutcomeUnknown, BadResponse) as exc:  # lost, or "success" we cannot read
             result_document.add_note(self.doc, "nothing was resubmitted: a second submit could be charged "
                                                "twice; check the provider's dashboard before trying again")
             return self.fail(exc, task_status.UNKNOWN)
-        except GenmediaError as exc:  # rejected: no task exists
+        except GenmediaError as exc:  # rejected: no task was started
+            if self.doc["task_id"]:
+                result_document.add_note(self.doc, "the provider created %s but refused to start it"
+                                         % self.doc["task_id"])
             return self.fail(exc, task_status.FAILED)
-        self.doc.update(task_id=task_id, status=task_status.QUEUED, submitted_at=result_document.now_iso())
-        self.set_next()
-        ctx.store.remember_task(self.run, task_id)
-        self.indexed = True
+        if self.doc["task_id"] != task_id:
+            self.record_task_id(task_id)
+        self.doc["status"] = task_status.QUEUED
         self.save()
         ctx.progress.say("submitted task %s (%s)" % (task_id, self.doc.get("model") or ctx.adapter.provider))
         return None
 
+    def record_task_id(self, task_id):
+        """Persist the provider's id the moment it is known (for multi-step submits, before
+        the next POST), so no crash can lose a task that exists."""
+        self.doc.update(task_id=task_id, submitted_at=result_document.now_iso())
+        self.set_next()
+        self.ctx.store.remember_task(self.run, task_id)
+        self.indexed = True
+        self.save()
+
     # -- polling --------------------------------------------------------------------------
-    def check(self, since_submit=None):
-        """One query; updates the document. Returns an exit code when polling must stop."""
+    def check(self, since_submit=None, may_pay=False):
+        """One query; updates the document. Returns an exit code when polling must stop.
+
+        `may_pay`: at a spending gate, pay (once, ever) if the user said --yes."""
         ctx = self.ctx
         try:
             snap = ctx.adapter.query(ctx.http, self.doc["task_id"])
@@ -111,6 +128,8 @@ class Job:
         self._apply(snap)
         if self.doc["status"] in task_status.TERMINAL:
             return self._finish(snap)
+        if self.doc["status"] == task_status.AWAITING_PAYMENT:
+            return self._payment_gate(may_pay)
         self.save()
         return None
 
@@ -118,16 +137,56 @@ class Job:
         doc = self.doc
         doc["status"], doc["provider_status"] = snap.status, snap.provider_status
         result_document.add_note(doc, snap.note)
-        if snap.urls:
+        found = snap.outputs or [(url, self.ctx.adapter.output_kind) for url in snap.urls]
+        if found:
             old = {_url_key(o["url"]): o for o in doc["outputs"]}
             outputs = []
-            for url in snap.urls:
+            for url, kind in found:
                 entry = dict(old.get(_url_key(url), {}))  # keep the downloaded file, refresh the URL
-                entry.update(url=url, kind=self.ctx.adapter.output_kind)
+                entry.update(url=url, kind=kind)
                 outputs.append(entry)
             doc["outputs"] = outputs
+        if snap.progress is not None:
+            doc["progress"] = snap.progress
+        if snap.payment is not None:
+            doc["payment"] = dict(doc.get("payment") or {}, pay_status=snap.payment.get("pay_status"))
         doc["error"] = snap.error.to_dict() if snap.error else None
         self.set_next()
+
+    # -- the spending gate -------------------------------------------------------------------
+    def _payment_gate(self, may_pay):
+        """At `awaiting_payment`: stop with exit 6, or pay once if --yes; None = keep polling."""
+        ctx, doc = self.ctx, self.doc
+        payment = doc.setdefault("payment", {"pay_status": "pending"})
+        if self._pay_requested():  # asked before (maybe by a killed process): never again
+            self.save()
+            return None
+        if not (may_pay and ctx.yes):
+            doc["error"] = ConfirmationRequired(
+                "%s is waiting for payment before it continues; rerun with --yes to pay "
+                "(credits are charged once)" % ctx.adapter.provider).to_dict()
+            self.set_next()
+            self.save()
+            return exit_codes.NEEDS_CONFIRMATION
+        payment.update(requested_at=result_document.now_iso(), outcome=None)
+        self.set_next()
+        self.save()  # the intent, before the pay POST: a crash after this never pays twice
+        try:
+            paid = ctx.adapter.pay(ctx.http, doc["task_id"])
+        except (SubmitOutcomeUnknown, BadResponse) as exc:
+            payment["outcome"] = "answer_lost"
+            result_document.add_note(doc, "the pay request's answer was lost (%s); it is never resent: if the "
+                                          "provider still shows payment pending, pay in its dashboard" % exc.message)
+            self.save()
+            return None
+        except GenmediaError as exc:
+            payment["outcome"] = "rejected"
+            result_document.add_note(doc, "the pay request was refused; it is not sent again automatically")
+            return self.fail(exc)
+        payment.update(order_id=str(paid["order_id"]), price=paid.get("price"), outcome="paid")
+        ctx.progress.say("paid: order %s, %s credits" % (payment["order_id"], payment["price"]))
+        self.save()
+        return None
 
     def _finish(self, snap):
         self.doc["finished_at"] = self.doc["finished_at"] or result_document.now_iso()
@@ -157,6 +216,19 @@ class Job:
             out.update(got)
             ctx.progress.say("saved %s" % got["path"])
 
+    def _status_key(self):
+        step = (self.doc.get("progress") or {}).get("current_step")
+        return (self.doc["provider_status"], step)
+
+    def _status_line(self, seconds):
+        doc = self.doc
+        line = "%s: %s" % (doc["task_id"], doc["provider_status"] or doc["status"])
+        progress = doc.get("progress")
+        if progress:
+            line += ", step %s (done: %s)" % (progress.get("current_step") or "-",
+                                              ", ".join(progress.get("completed_steps") or []) or "none")
+        return line + ", %ds" % seconds
+
     def follow(self, timeout):
         """Poll until terminal or `timeout` wall seconds; returns the exit code."""
         ctx = self.ctx
@@ -169,7 +241,7 @@ class Job:
         while True:
             since = (time.time() - submitted) / scale if submitted else None
             try:
-                code = self.check(since)
+                code = self.check(since, may_pay=True)
                 failures = 0
             except TransportError as exc:
                 failures += 1
@@ -179,9 +251,7 @@ class Job:
                 code = None
             if code is not None:
                 return code
-            ctx.progress.status("%s: %s, %ds" % (self.doc["task_id"], self.doc["provider_status"] or
-                                                 self.doc["status"], time.monotonic() - start),
-                                key=self.doc["provider_status"])
+            ctx.progress.status(self._status_line(time.monotonic() - start), key=self._status_key())
             remaining = timeout - (time.monotonic() - start)
             if remaining <= 0:
                 self.doc["error"] = None

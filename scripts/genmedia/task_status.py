@@ -23,3 +23,18 @@ def normalize(provider_word, table):
     if word in table:
         return table[word], None
     return RUNNING, "unrecognized provider status %r treated as still running" % (provider_word,)
+
+
+class Snapshot:
+    """One answer to "how is the task?", normalized by a provider adapter."""
+
+    def __init__(self, status, provider_status, urls=(), error=None, note=None, progress=None,
+                 payment=None, outputs=None):
+        self.status = status
+        self.provider_status = provider_status
+        self.urls = list(urls)        # result URLs, all of the adapter's output kind
+        self.outputs = outputs        # or explicit [(url, kind), ...] for mixed results
+        self.error = error            # a GenmediaError for failed/canceled tasks
+        self.note = note
+        self.progress = progress      # {current_step, completed_steps, failed_steps, shot_count}
+        self.payment = payment        # {pay_status} when the provider shows a spending gate

@@ -8,6 +8,7 @@ task status words pending/processing/completed/failed/error (+ canceled).
 import re
 
 from ... import task_status
+from ...task_status import Snapshot
 from ...errors import AuthError, BadResponse, ProviderError, TaskFailed, UnknownTask
 from ...poll_schedule import PollSchedule
 from ...schema_registry import errors as schema_errors
@@ -27,17 +28,6 @@ STATUS_TABLE = {
 }
 _NO_CREDITS = re.compile(r"(?i)credit|balance|insufficient|余额|积分")
 _NOT_FOUND = re.compile(r"(?i)not\s*found|not\s*exist|不存在")
-
-
-class Snapshot:
-    """One answer to "how is the task?", already normalized."""
-
-    def __init__(self, status, provider_status, urls=(), error=None, note=None):
-        self.status = status
-        self.provider_status = provider_status
-        self.urls = list(urls)
-        self.error = error      # a GenmediaError for failed/canceled tasks
-        self.note = note
 
 
 def _message(data):
@@ -91,7 +81,8 @@ class GiggleGeneration:
     def schedule(self, model):
         return PollSchedule()
 
-    def submit(self, http, prepared):
+    def submit(self, http, prepared, record_task_id=None):
+        """POST once; returns the task_id (single-step submits need no early record)."""
         resp = http.submit_json(prepared.path, prepared.body)
         return unwrap(resp, "giggle/submit.response.json", "submit")["task_id"]
 

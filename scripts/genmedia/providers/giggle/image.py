@@ -18,15 +18,7 @@ I2I_PATH = "/api/v1/generation/image-to-image"
 
 
 def _choice(option_name, key, value):
-    """Validate `value` against the catalog's allowed values (case-insensitive)."""
-    definition = catalog.param(CATALOG, key)
-    allowed = catalog.choices(definition)
-    if value is None:
-        return definition["default"]
-    for candidate in allowed:
-        if candidate.lower() == str(value).strip().lower():
-            return candidate
-    raise UsageError("%s: %r is not one of: %s" % (option_name, value, ", ".join(allowed)))
+    return catalog.choose(CATALOG, key, option_name, value)
 
 
 class GiggleImage(GiggleGeneration):
@@ -34,8 +26,7 @@ class GiggleImage(GiggleGeneration):
     max_download_bytes = 64 * 1024 * 1024
 
     def schedule(self, model):
-        entry = catalog.option(catalog.param(CATALOG, "model"), model)
-        return PollSchedule(entry.get("x-expected-seconds", (20, 120)))
+        return PollSchedule(catalog.expected_seconds(CATALOG, model))
 
     def prepare(self, opts):
         prompt = (opts.get("prompt") or "").strip()

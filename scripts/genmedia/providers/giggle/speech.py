@@ -1,0 +1,62 @@
+"""giggle.pro text-to-speech requests and the preset voice list."""
+
+import re
+
+from ... import catalog, exit_codes
+from ...errors import UsageError
+from ...poll_schedule import PollSchedule
+from ...prepared_request import Prepared
+from .api import GiggleGeneration, unwrap
+
+CATALOG = "giggle/speech-catalog.json"
+PATH = "/api/v1/generation/text-to-audio"
+VOICES_PATH = "/api/v1/project/preset_tones"
+
+
+class GiggleSpeech(GiggleGeneration):
+    output_kind = "audio"
+    max_download_bytes = 128 * 1024 * 1024
+
+    def schedule(self, model):
+        return PollSchedule(catalog.expected_seconds(CATALOG))
+
+    def prepare(self, opts):
+        text = opts.get("text") or ""
+        limit = catalog.param(CATALOG, "text")["maxLength"]
+        if not text.strip():
+            raise UsageError("--text: missing; give the text to speak")
+        if len(text) > limit:
+            raise UsageError("--text: %d characters; the limit is %d" % (len(text), limit))
+        voice = (opts.get("voice_id") or "").strip()
+        if not voice:
+            raise UsageError("--voice-id: missing; pick one from the `voices` command (e.g. Calm_Woman)")
+        speed_def = catalog.param(CATALOG, "speed")
+        speed = speed_def["default"] if opts.get("speed") is None else opts["speed"]
+        if not speed_def["minimum"] <= speed <= speed_def["maximum"]:
+            raise UsageError("--speed: %r is out of range; allowed %g to %g"
+                             % (speed, speed_def["minimum"], speed_def["maximum"]))
+        body = {"text": text, "voice_id": voice, "speed": float(speed)}
+        emotion = (opts.get("emotion") or "").strip().lower()
+        if emotion:
+            if not re.match(catalog.param(CATALOG, "emotion")["pattern"], emotion):
+                raise UsageError("--emotion: %r: expected a word such as %s"
+                                 % (opts["emotion"], ", ".join(catalog.param(CATALOG, "emotion")["examples"])))
+            body["emotion"] = emotion
+        return Prepared(PATH, body, schema="giggle/text-to-audio.request.json", model=None)
+
+    def voices(self, http, language=None, gender=None):
+        """The preset voices, optionally filtered (case-insensitive) by language and gender."""
+        resp = http.get_json(VOICES_PATH)
+        voices = unwrap(resp, "giggle/preset-tones.response.json", "voice list")
+
+        def keep(voice):
+            return all(not want or str(voice.get(key) or "").lower() == want.lower()
+                       for key, want in (("language", language), ("gender", gender)))
+
+        return [voice for voice in voices if keep(voice)]
+
+
+def voices_command(ctx, kw):
+    """`voices`: the preset voice list as a JSON array (a free GET; no task, no run)."""
+    found = ctx.adapter.voices(ctx.connect(), kw.get("language"), kw.get("gender"))
+    return found, exit_codes.OK

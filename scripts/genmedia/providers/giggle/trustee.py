@@ -1,0 +1,155 @@
+"""giggle.pro trustee workflow (AI music video): create project, submit, poll, pay, retry.
+
+The task_id of these skills is the project_id. Everything is validated before
+the project is created (the original created orphan projects and then failed on
+bad base64). The project_id is recorded the moment create answers, before the
+submit POST. Payment is a spending gate handled by the runner (pay once, ever).
+Failure is judged from `status` and failed sub-steps, never from an `err_msg`
+while the job still runs (the original aborted on any err_msg).
+"""
+
+from ... import catalog, task_status
+from ...errors import ProviderError, TaskFailed, UsageError
+from ...poll_schedule import PollSchedule
+from ...prepared_request import Prepared
+from ...references import parse_reference
+from ...task_status import Snapshot
+from .api import GiggleGeneration, unwrap
+
+CATALOG = "giggle/aimv-catalog.json"
+CREATE_PATH = "/api/v1/project/create"
+SUBMIT_PATH = "/api/v1/trustee_mode/mv/submit"
+QUERY_PATH = "/api/v1/trustee_mode/mv/query"
+PAY_PATH = "/api/v1/trustee_mode/mv/pay"
+RETRY_PATH = "/api/v1/trustee_mode/mv/retry"
+PENDING_PROJECT = "<project_id from create>"
+STATUS_TABLE = {"pending": task_status.QUEUED, "created": task_status.QUEUED,
+                "processing": task_status.RUNNING, "running": task_status.RUNNING,
+                "completed": task_status.SUCCEEDED, "success": task_status.SUCCEEDED,
+                "failed": task_status.FAILED, "error": task_status.FAILED,
+                "canceled": task_status.CANCELED, "cancelled": task_status.CANCELED}
+
+
+def _text(opts, key):
+    value = opts.get(key)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _music(opts):
+    """The music part of the submit body: exactly one of prompt, custom, upload."""
+    prompt, asset = _text(opts, "prompt"), _text(opts, "music_asset_id")
+    custom = {k: _text(opts, k) for k in ("lyrics", "style", "title")}
+    modes = [name for name, used in (("--prompt", prompt), ("--lyrics/--style/--title", any(custom.values())),
+                                     ("--music-asset-id", asset)) if used]
+    if len(modes) != 1:
+        raise UsageError("music: give exactly one of --prompt (music from a description), --lyrics with "
+                         "--style and --title (your song), or --music-asset-id (uploaded track); got %s"
+                         % (", ".join(modes) or "none"))
+    if prompt:
+        body = {"music_generate_type": "prompt", "prompt": prompt, "instrumental": bool(opts.get("instrumental")),
+                "vocal_gender": catalog.choose(CATALOG, "vocal_gender", "--vocal-gender", opts.get("vocal_gender"))}
+        return body
+    if opts.get("instrumental") or opts.get("vocal_gender") is not None:
+        raise UsageError("--instrumental/--vocal-gender: only with --prompt (music from a description)")
+    if asset:
+        return {"music_generate_type": "upload", "music_asset_id": asset}
+    for key, value in custom.items():
+        if not value:
+            raise UsageError("--%s: missing; custom music needs --lyrics, --style and --title" % key)
+    return dict(custom, music_generate_type="custom")
+
+
+def _steps(data):
+    completed = [s for s in (data.get("completed_steps") or "").split(",") if s.strip()]
+    failed = []
+    for step in data.get("steps") or []:
+        for sub in step.get("sub_steps") or []:
+            if (sub.get("status") or "").lower() in ("failed", "error"):
+                failed.append({"step": sub.get("step") or step.get("step") or "?", "error": sub.get("error")})
+    return {"current_step": data.get("current_step"), "completed_steps": [s.strip() for s in completed],
+            "failed_steps": failed, "shot_count": data.get("shot_count")}
+
+
+class GiggleTrustee(GiggleGeneration):
+    """One implementation for giggle-generation-aimv (type mv) and -aimv-30 (type aimv-30)."""
+
+    output_kind = "video"
+    max_download_bytes = 2 * 1024 * 1024 * 1024
+
+    def __init__(self, project_type):
+        if project_type not in catalog.choices(catalog.param(CATALOG, "project_type")):
+            raise ValueError(project_type)
+        self.project_type = project_type
+
+    def schedule(self, model):
+        return PollSchedule(catalog.expected_seconds(CATALOG))
+
+    def prepare(self, opts):
+        aspect = catalog.choose(CATALOG, "aspect", "--aspect", opts.get("aspect"))
+        body = {"project_id": PENDING_PROJECT, "aspect": aspect}
+        body.update(_music(opts))
+        scene = opts.get("scene_description") or ""
+        limit = catalog.param(CATALOG, "scene_description")["maxLength"]
+        if len(scene) > limit:
+            raise UsageError("--scene-description: %d characters; the limit is %d" % (len(scene), limit))
+        body.update(scene_description=scene, subtitle_enabled=bool(opts.get("subtitles")))
+        refs = []
+        if opts.get("reference_image"):
+            ref = parse_reference("--reference-image", opts["reference_image"])
+            body["reference_image" if ref.kind == "asset_id" else "reference_image_url"] = ref.value
+            refs.append(ref)
+        name = _text(opts, "name") or (body.get("title") or body.get("prompt") or "genmedia music video")[:60]
+        create = Prepared(CREATE_PATH, {"name": name, "type": self.project_type, "aspect": aspect,
+                                        "mode": "trustee"}, schema="giggle/project-create.request.json", model=None)
+        return Prepared(SUBMIT_PATH, body, schema="giggle/mv-submit.request.json", model=None, references=refs,
+                        before=create, notes=["music: " + body["music_generate_type"]])
+
+    def submit(self, http, prepared, record_task_id=None):
+        first = prepared.before
+        resp = http.submit_json(first.path, first.body)
+        project_id = unwrap(resp, "giggle/project-create.response.json", "project create")["project_id"]
+        if record_task_id:
+            record_task_id(project_id)  # before the submit POST: the project exists from now on
+        body = dict(prepared.body, project_id=project_id)
+        unwrap(http.submit_json(prepared.path, body), "giggle/ack.response.json", "submit")
+        return project_id
+
+    def query(self, http, project_id):
+        data = unwrap(http.get_json(QUERY_PATH, params={"project_id": project_id}),
+                      "giggle/mv-query.response.json", "project query")
+        word = data.get("status")
+        status, note = task_status.normalize(word, STATUS_TABLE)
+        progress = _steps(data)
+        pay_status = data.get("pay_status")
+        asset = data.get("video_asset") or {}
+        err_msg = (data.get("err_msg") or "").strip()
+        error, outputs = None, None
+        video = asset.get("download_url") or asset.get("signed_url")
+        if status == task_status.SUCCEEDED and video:   # success is the video, as the contract says
+            outputs = [(video, "video")] + ([(asset["thumbnail_url"], "image")] if asset.get("thumbnail_url") else [])
+        elif status == task_status.SUCCEEDED:
+            status = task_status.FAILED
+            error = ProviderError("giggle.pro reported the project completed without a video", kind="empty_result")
+        elif status == task_status.CANCELED:
+            error = self.failure(word, err_msg)
+        elif status == task_status.FAILED or progress["failed_steps"]:
+            status = task_status.FAILED
+            detail = "; ".join("%s: %s" % (f["step"], f["error"] or "failed") for f in progress["failed_steps"])
+            message = err_msg or detail or "no reason given"
+            error = TaskFailed("giggle.pro music video failed at %s: %s" % (progress["current_step"] or "?", message),
+                               provider_message=err_msg or detail or None)
+        elif (pay_status or "").lower() == "pending" or "pay" in (progress["current_step"] or "").lower():
+            status = task_status.AWAITING_PAYMENT
+        elif err_msg:
+            note = "the provider reported %r while the job kept running (not treated as a failure)" % err_msg
+        return Snapshot(status, word, error=error, note=note, progress=progress, outputs=outputs,
+                        payment={"pay_status": pay_status} if pay_status else None)
+
+    def pay(self, http, project_id):
+        """POST pay once (the runner records the intent first); returns {order_id, price}."""
+        resp = http.submit_json(PAY_PATH, {"project_id": project_id})
+        return unwrap(resp, "giggle/mv-pay.response.json", "payment")
+
+    def retry(self, http, project_id, step):
+        body = {"project_id": project_id, "current_step": step}
+        unwrap(http.submit_json(RETRY_PATH, body), "giggle/ack.response.json", "retry")

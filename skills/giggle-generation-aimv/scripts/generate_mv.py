@@ -1,0 +1,21 @@
+#!/usr/bin/env python3
+"""giggle-generation-aimv: AI music videos (trustee workflow, project type mv): music from a description, your lyrics or an uploaded track, turned into a full video.
+
+    python skills/giggle-generation-aimv/scripts/generate_mv.py run --simulate --prompt "a dreamy synth-pop song about the sea" --yes
+
+The workflow stops at its payment gate (exit 6) unless --yes; `wait --task-id ID --yes` pays and continues.
+Commands: run, submit, status, wait, list, retry. Needs GIGGLE_API_KEY unless --simulate.
+"""
+
+import sys
+from pathlib import Path
+
+# The bundle's own runtime first, so a copied bundle works without installing it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
+
+from genmedia.providers.giggle.aimv_options import aimv_skill  # noqa: E402
+
+SKILL = aimv_skill("giggle-generation-aimv", "mv", help="Generate AI music videos (trustee workflow, project type mv): music from a description, your lyrics or an uploaded track, turned into a full video.")
+
+if __name__ == "__main__":
+    SKILL.main()
