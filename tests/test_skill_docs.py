@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Cli
+from conftest import ROOT, TEST_KEY, Cli, base_env
 from test_image_e2e import png_bytes
 
 SKILL_DIRS = sorted(p.parent for p in (ROOT / "skills").glob("*/SKILL.md"))
@@ -46,29 +46,48 @@ def test_root_skill_is_valid_under_its_own_name(tmp_path):
 
 
 def examples(skill_dir):
+    """(command line, expected exit code) for each example; `# exit N` sets the code."""
     text = (skill_dir / "SKILL.md").read_text()
     blocks = re.findall(r"```bash\n(.*?)```", text, re.S)
-    return [line.strip() for block in blocks for line in block.splitlines()
-            if line.strip().startswith("python3 scripts/")]
+    found = []
+    for line in (line.strip() for block in blocks for line in block.splitlines()):
+        if line.startswith("python3 scripts/"):
+            command, _, comment = line.partition("  # ")
+            code = re.match(r"exit (\d+)", comment)
+            found.append((command, int(code.group(1)) if code else 0))
+    return found
+
+
+@pytest.fixture
+def fast_sim(tmp_path):
+    """A simulator fast enough for 10-minute music-video workflows (1 s per 1000 s)."""
+    from genmedia.simulator import Simulator
+
+    with Simulator(state_dir=tmp_path / "docs-sim", time_scale=0.001, accept_keys={"giggle": [TEST_KEY]},
+                   faults="") as simulator:
+        yield simulator
 
 
 @pytest.mark.parametrize("skill_dir", SKILL_DIRS, ids=[p.name for p in SKILL_DIRS])
-def test_skill_examples_run(skill_dir, image_cli, sim, tmp_path):
+def test_skill_examples_run(skill_dir, fast_sim, artifacts, tmp_path):
     """Each example runs verbatim (the key and base URL point at the simulator)."""
     import shlex
 
+    env = base_env(artifacts)
+    env.update({"GIGGLE_API_KEY": TEST_KEY, "GIGGLE_BASE_URL": fast_sim.base_url,
+                "GENMEDIA_POLL_SCALE": "0.001", "GENMEDIA_SIM_TIME_SCALE": "0.001"})
     (tmp_path / "photo.png").write_bytes(png_bytes())
     commands = examples(skill_dir)
     assert len(commands) >= 5
     task_id = None
-    for line in commands:
+    for line, expected in commands:
         argv = shlex.split(line)
         script = skill_dir / argv[1]
         argv = [task_id if a == "<task_id>" else a for a in argv[2:]]
         assert None not in argv, "an example uses <task_id> before any submit"
-        res = Cli(script, image_cli.env, tmp_path)(*argv)
-        assert res.code == 0, (line, res)
-        if res.json and isinstance(res.json, dict) and res.json.get("task_id"):
+        res = Cli(script, env, tmp_path)(*argv)
+        assert res.code == expected, (line, res)
+        if isinstance(res.json, dict) and res.json.get("task_id"):
             task_id = res.json["task_id"]
 
 

@@ -1,9 +1,11 @@
-"""giggle.pro generation API double: text-to-image, image-to-image, task query, downloads.
+"""giggle.pro generation API double: the shared core, image routes, task query, downloads.
 
 Follows contracts/giggle.md sections 1, 2.1 and 2.2: `x-auth: <raw key>` (no Bearer),
 the {code, msg, uuid, data} envelope, status words pending/processing/completed/failed/
-error/canceled, and CloudFront-signed result URLs. Request validation and the model
-catalog live in giggle_validate.
+error/canceled, and CloudFront-signed result URLs. Every task records its media kind
+(image/video/music/speech), which decides its result file names and content. Request
+validation lives in giggle_validate; video, music and speech routes in
+giggle_media_routes, which reuse Giggle.submit so all submits behave alike.
 """
 import hashlib
 import re
@@ -11,7 +13,7 @@ import time
 import uuid
 
 from .giggle_validate import Invalid, catalog, validate
-from .media import dims_for_aspect, png_bytes
+from .media import MEDIA_KINDS, dims_for_aspect, fixture_bytes, png_bytes, result_filename
 from .routing import Response, Route, xml_error
 from .task_store import phase
 
@@ -19,7 +21,8 @@ PROVIDER = "giggle"
 T2I_PATH = "/api/v1/generation/text-to-image"
 I2I_PATH = "/api/v1/generation/image-to-image"
 QUERY_PATH = "/api/v1/generation/task/query"
-MEDIA_PATTERN = r"/private/sim/giggle/(?P<task_id>[A-Za-z0-9_-]+)/image-(?P<n>[0-9]+)\.png"
+MEDIA_PATTERN = r"/private/sim/giggle/(?P<task_id>[A-Za-z0-9_-]+)/(?P<kind>%s)-(?P<n>[0-9]+)\.(?P<ext>%s)" % (
+    "|".join(MEDIA_KINDS), "|".join(sorted(set(k[0] for k in MEDIA_KINDS.values()))))
 
 # Generation time per model in provider seconds (min, max); observed ranges, scaled by
 # time_scale. Models only in the catalog fall back to its x-expected-seconds.
@@ -62,11 +65,29 @@ def error(status, message=None, headers=None):
 
 
 
-def provider_seconds(task_id, model):
-    """Deterministic per-task duration: a model range plus jitter hashed from the id."""
-    lo, hi = MODEL_SECONDS.get(model) or catalog()["expected"].get(model) or (20, 60)
+def jitter_seconds(task_id, lo, hi):
+    """Deterministic per-task duration in [lo, hi]: jitter hashed from the id, so every
+    process reading the task agrees on it."""
     frac = int(hashlib.sha256(task_id.encode("utf-8")).hexdigest()[:8], 16) / float(0xFFFFFFFF)
     return lo + frac * (hi - lo)
+
+
+def image_seconds(model):
+    return MODEL_SECONDS.get(model) or catalog()["expected"].get(model) or (20, 60)
+
+
+def provider_seconds(task_id, model):
+    """Deterministic duration of an image task: the model's range plus jitter."""
+    return jitter_seconds(task_id, *image_seconds(model))
+
+
+def kind_of(record):
+    # Records written before tasks carried a kind were all images.
+    return record.get("kind", "image")
+
+
+def result_count(record):
+    return int(record.get("result_count", record.get("generate_count", 1)))
 
 
 def status_of(record, now=None):
@@ -82,8 +103,8 @@ def status_of(record, now=None):
     return status, record.get("message") or default_msg
 
 
-def media_path(task_id, n):
-    return "/private/sim/giggle/%s/image-%d.png" % (task_id, n)
+def media_path(task_id, n, kind="image"):
+    return "/private/sim/giggle/%s/%s" % (task_id, result_filename(kind, n))
 
 
 class Giggle(object):
@@ -103,18 +124,27 @@ class Giggle(object):
             Route("GET", MEDIA_PATTERN, "media", self.download, errors=xml_error),
         ]
 
-    def _authorized(self, req):
+    def authorized(self, req):
         key = req.headers.get("x-auth")
         return key is not None and key in self.sim.accept_keys.get(PROVIDER, ())
 
+    _authorized = authorized  # the pre-media name; sibling modules may still use it
+
     def text_to_image(self, req):
-        return self._submit(req, "giggle.text-to-image", image_to_image=False)
+        return self.submit(req, "giggle.text-to-image", "image", lambda body: validate(body, False),
+                           count=lambda f: f["generate_count"], seconds=lambda f: image_seconds(f["model"]))
 
     def image_to_image(self, req):
-        return self._submit(req, "giggle.image-to-image", image_to_image=True)
+        return self.submit(req, "giggle.image-to-image", "image", lambda body: validate(body, True),
+                           count=lambda f: f["generate_count"], seconds=lambda f: image_seconds(f["model"]))
 
-    def _submit(self, req, route, image_to_image):
-        if not self._authorized(req):
+    def submit(self, req, route, kind, check, count, seconds):
+        """Create one task of media `kind` after auth and validation.
+
+        check(body) -> stored fields (raises Invalid); count(fields) -> number of result
+        files; seconds(fields) -> (lo, hi) provider seconds the generation takes.
+        """
+        if not self.authorized(req):
             return error(401)
         ok, body = req.json()
         if not ok:
@@ -122,22 +152,23 @@ class Giggle(object):
         if not isinstance(body, dict):
             return error(400, "body: must be a JSON object")
         try:
-            fields = validate(body, image_to_image)
+            fields = check(body)
         except Invalid as exc:
             return error(400, str(exc))
         outcome, message, duration = self.sim.outcomes.take()
         task_id = str(uuid.uuid4())
-        seconds = duration if duration is not None else provider_seconds(task_id, fields["model"])
-        real = seconds * self.sim.time_scale
-        record = dict(fields, task_id=task_id, provider=PROVIDER, route=route,
-                      created_at=time.time(), duration=real, queued_for=real * PENDING_SHARE,
-                      provider_seconds=seconds, time_scale=self.sim.time_scale,
-                      outcome=outcome, message=message, simulated=True)
+        provider_s = duration if duration is not None else jitter_seconds(task_id, *seconds(fields))
+        real = provider_s * self.sim.time_scale
+        record = dict(fields, task_id=task_id, provider=PROVIDER, route=route, kind=kind,
+                      result_count=count(fields), created_at=time.time(), duration=real,
+                      queued_for=real * PENDING_SHARE, provider_seconds=provider_s,
+                      time_scale=self.sim.time_scale, outcome=outcome, message=message,
+                      simulated=True)
         self.sim.store.put(record)
         return Response(200, envelope({"task_id": task_id}))
 
     def query(self, req):
-        if not self._authorized(req):
+        if not self.authorized(req):
             return error(401)
         task_id = req.query.get("task_id")
         if not task_id:
@@ -149,8 +180,8 @@ class Giggle(object):
         urls = []
         if status == "completed":
             # Signed with *this* server's base URL: a resumed process has a new port.
-            for n in range(1, int(record["generate_count"]) + 1):
-                path = media_path(task_id, n)
+            for n in range(1, result_count(record) + 1):
+                path = media_path(task_id, n, kind_of(record))
                 urls.append("%s%s?%s" % (req.base_url, path, self.sim.signer.sign(path, self.sim.url_ttl)))
         data = {"task_id": task_id, "status": status, "urls": urls, "err_msg": err_msg}
         return Response(200, envelope(data))
@@ -161,19 +192,28 @@ class Giggle(object):
         if reason:
             return xml_error(403, reason)
         record = self.sim.store.get(PROVIDER, req.params["task_id"])
-        n = int(req.params["n"])
-        if record is None or status_of(record)[0] != "completed" or not 1 <= n <= int(record["generate_count"]):
+        kind, n = req.params["kind"], int(req.params["n"])
+        ext, content_type, fixture = MEDIA_KINDS[kind]
+        # A key exists only under the task's own kind and extension (no speech-1.mp4).
+        if (record is None or kind_of(record) != kind or req.params["ext"] != ext
+                or status_of(record)[0] != "completed" or not 1 <= n <= result_count(record)):
             return xml_error(404, "The specified key does not exist.")
-        width, height = dims_for_aspect(record["aspect_ratio"])
-        data = png_bytes(width, height, "%s|%s|%d" % (record["task_id"], record["prompt"], n))
+        if fixture is None:
+            width, height = dims_for_aspect(record["aspect_ratio"])
+            data = png_bytes(width, height, "%s|%s|%d" % (record["task_id"], record["prompt"], n))
+        else:
+            data = fixture_bytes(fixture)
         headers = {"ETag": '"%s"' % hashlib.sha256(data).hexdigest()[:32], "X-Cache": "Miss from cloudfront",
                    "Cache-Control": "private, max-age=3600"}
         if req.query.get("response-content-disposition") == "attachment":
-            headers["Content-Disposition"] = 'attachment; filename="image-%d.png"' % n
-        return Response(200, body=data, content_type="image/png", headers=headers)
+            headers["Content-Disposition"] = 'attachment; filename="%s"' % result_filename(kind, n)
+        return Response(200, body=data, content_type=content_type, headers=headers)
 
 
 def register(sim, router):
     """Provider module hook: add this provider's routes to the simulator's router."""
-    for route in Giggle(sim).routes():
+    # Imported here: giggle_media_routes imports this module, which is complete by now.
+    from .giggle_media_routes import media_routes
+    giggle = Giggle(sim)
+    for route in giggle.routes() + media_routes(giggle):
         router.add(route)

@@ -2,52 +2,64 @@
 
 The tables come from schemas/giggle/image-catalog.json, the same data the CLI validates
 against, so the simulator and the client can never disagree about allowed values. Errors
-name the field first ("<field>: <reason>"), the shape a client shows to a person.
+name the field first ("<field>: <reason>"), the shape a client shows to a person. The
+small field checkers here are shared with giggle_media_validate (video, music, speech).
 """
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import re
-import threading
 from pathlib import Path
 
-CATALOG_PATH = Path(__file__).resolve().parents[3] / "schemas" / "giggle" / "image-catalog.json"
-
-_catalog = None
-_catalog_lock = threading.Lock()
+SCHEMA_DIR = Path(__file__).resolve().parents[3] / "schemas" / "giggle"
 
 
+@functools.lru_cache(maxsize=None)
+def catalog_file(name):
+    """A parsed schemas/giggle/<name>, read once per process. A racing first call may
+    parse twice, which is harmless: the result is the same immutable data."""
+    return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=None)
 def catalog():
-    """The image catalog's value tables, loaded once on first use."""
-    global _catalog
-    with _catalog_lock:
-        if _catalog is None:
-            defs = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))["$defs"]
-            count = defs.get("generate_count", {})
-            _catalog = {
-                "models": [m["const"] for m in defs["model"]["oneOf"]],
-                "expected": {m["const"]: m.get("x-expected-seconds") for m in defs["model"]["oneOf"]},
-                "model_default": defs["model"].get("default"),
-                "aspect_ratios": list(defs["aspect_ratio"]["enum"]),
-                "aspect_default": defs["aspect_ratio"].get("default", "16:9"),
-                "resolutions": list(defs["resolution"]["enum"]),
-                "resolution_default": defs["resolution"].get("default"),
-                "count_min": count.get("minimum", 1),
-                "count_max": count.get("maximum", 4),
-            }
-        return _catalog
+    """The image catalog's value tables."""
+    defs = catalog_file("image-catalog.json")["$defs"]
+    count = defs.get("generate_count", {})
+    return {
+        "models": [m["const"] for m in defs["model"]["oneOf"]],
+        "expected": {m["const"]: m.get("x-expected-seconds") for m in defs["model"]["oneOf"]},
+        "model_default": defs["model"].get("default"),
+        "aspect_ratios": list(defs["aspect_ratio"]["enum"]),
+        "aspect_default": defs["aspect_ratio"].get("default", "16:9"),
+        "resolutions": list(defs["resolution"]["enum"]),
+        "resolution_default": defs["resolution"].get("default"),
+        "count_min": count.get("minimum", 1),
+        "count_max": count.get("maximum", 4),
+    }
 
 
 class Invalid(Exception):
     """A 400: str(exc) is "<field>: <reason>"."""
 
 
-def _is_int(value):
+def is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _one_of(body, field, allowed, default):
+def required_text(body, field):
+    """A required non-blank string field."""
+    if field not in body:
+        raise Invalid("%s: is required" % field)
+    value = body[field]
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("%s: must be a non-empty string" % field)
+    return value
+
+
+def one_of(body, field, allowed, default):
     if field not in body:
         return default
     value = body[field]
@@ -56,9 +68,9 @@ def _one_of(body, field, allowed, default):
     return value
 
 
-def _reference(i, ref):
-    """Validate one reference image; return what the record keeps (never raw base64)."""
-    where = "reference_images[%d]" % i
+def reference(where, ref):
+    """Validate one reference object (`where` names it in errors, e.g. "start_frame");
+    return what the record keeps (never raw base64)."""
     if not isinstance(ref, dict):
         raise Invalid("%s: must be an object" % where)
     if len(ref) != 1 or next(iter(ref)) not in ("url", "base64", "asset_id"):
@@ -87,30 +99,27 @@ def _reference(i, ref):
 def validate(body, image_to_image):
     """Normalized request fields, or Invalid naming the first bad field."""
     cat = catalog()
-    prompt = body.get("prompt")
-    if "prompt" not in body:
-        raise Invalid("prompt: is required")
-    if not isinstance(prompt, str) or not prompt.strip():
-        raise Invalid("prompt: must be a non-empty string")
+    prompt = required_text(body, "prompt")
     count = body.get("generate_count", 1)
-    if not _is_int(count) or not cat["count_min"] <= count <= cat["count_max"]:
+    if not is_int(count) or not cat["count_min"] <= count <= cat["count_max"]:
         raise Invalid("generate_count: must be an integer from %d to %d (got %s)" % (
             cat["count_min"], cat["count_max"], json.dumps(count)))
     fields = {
         "prompt": prompt,
         "generate_count": count,
-        "model": _one_of(body, "model", cat["models"], cat["model_default"]),
-        "aspect_ratio": _one_of(body, "aspect_ratio", cat["aspect_ratios"], cat["aspect_default"]),
+        "model": one_of(body, "model", cat["models"], cat["model_default"]),
+        "aspect_ratio": one_of(body, "aspect_ratio", cat["aspect_ratios"], cat["aspect_default"]),
     }
     if not image_to_image:
-        fields["resolution"] = _one_of(body, "resolution", cat["resolutions"], cat["resolution_default"])
+        fields["resolution"] = one_of(body, "resolution", cat["resolutions"], cat["resolution_default"])
         return fields
     refs = body.get("reference_images")
     if "reference_images" not in body:
         raise Invalid("reference_images: is required")
     if not isinstance(refs, list) or not refs:
         raise Invalid("reference_images: must be a non-empty array")
-    fields["reference_images"] = [_reference(i, ref) for i, ref in enumerate(refs)]
+    fields["reference_images"] = [reference("reference_images[%d]" % i, ref)
+                                  for i, ref in enumerate(refs)]
     watermark = body.get("watermark", False)
     if not isinstance(watermark, bool):
         raise Invalid("watermark: must be a boolean (got %s)" % json.dumps(watermark))

@@ -1,8 +1,10 @@
-"""Result media for the simulator: tiny real PNGs and CloudFront-looking signed URLs.
+"""Result media for the simulator: real PNG/MP4/MP3 files and CloudFront-looking signed URLs.
 
 Clients must be able to download, sniff and store real files, and must keep signed URLs
 byte-for-byte (giggle URLs carry `~` in Policy/Signature). The signing secret lives in
-the state dir so a URL signed by one simulator process verifies in the next.
+the state dir so a URL signed by one simulator process verifies in the next. Images are
+generated (cheap, and they differ per task); video and audio come from small committed
+fixtures, since encoding them here would need ffmpeg.
 """
 import base64
 import hashlib
@@ -17,6 +19,30 @@ from pathlib import Path
 
 KEY_PAIR_ID = "K2SIMULATOR0"
 _LONG_SIDE = 256  # a preview a person can see in result.md; a few KB, ~10 ms to make
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+
+# A task's media kind -> (file extension, Content-Type, fixture in assets/ or None when
+# generated). Result file names are "<kind>-<n>.<ext>", e.g. video-1.mp4.
+MEDIA_KINDS = {
+    "image": ("png", "image/png", None),
+    "video": ("mp4", "video/mp4", "sample.mp4"),
+    "music": ("mp3", "audio/mpeg", "sample.mp3"),
+    "speech": ("mp3", "audio/mpeg", "sample.mp3"),
+}
+_fixtures = {}
+_fixtures_lock = threading.Lock()
+
+
+def result_filename(kind, n):
+    return "%s-%d.%s" % (kind, n, MEDIA_KINDS[kind][0])
+
+
+def fixture_bytes(name):
+    """A committed fixture's bytes, read once per process (downloads are hot in batches)."""
+    with _fixtures_lock:
+        if name not in _fixtures:
+            _fixtures[name] = (ASSETS_DIR / name).read_bytes()
+        return _fixtures[name]
 
 
 def dims_for_aspect(aspect_ratio):

@@ -30,7 +30,7 @@ def aimv_options(
     music_asset_id: Annotated[Optional[str], typer.Option("--music-asset-id", help="An uploaded track's asset_id (upload mode).")] = None,
     vocal_gender: Annotated[Optional[str], typer.Option("--vocal-gender", help="Prompt mode: " + _allowed("vocal_gender") + " (default auto).")] = None,
     instrumental: Annotated[bool, typer.Option("--instrumental", help="Prompt mode: no vocals.")] = False,
-    reference_image: Annotated[Optional[str], typer.Option("--reference-image", help="One reference image: asset_id, URL, raw base64 or a local file (prefix asset_id:, url:, base64:, file: to be explicit).")] = None,
+    reference_image: Annotated[Optional[str], typer.Option("--reference-image", help="The reference image (required): asset_id, URL, raw base64 or a local file (prefix asset_id:, url:, base64:, file: to be explicit).")] = None,
     scene_description: Annotated[Optional[str], typer.Option("--scene-description", help="What the video shows (up to ~200 characters works best).")] = None,
     subtitles: Annotated[bool, typer.Option("--subtitles/--no-subtitles", help="Burn in subtitles.")] = False,
     aspect: Annotated[Optional[str], typer.Option("--aspect", help="One of " + _allowed("aspect") + " (default 16:9).")] = None,

@@ -93,11 +93,12 @@ class GiggleTrustee(GiggleGeneration):
         if len(scene) > limit:
             raise UsageError("--scene-description: %d characters; the limit is %d" % (len(scene), limit))
         body.update(scene_description=scene, subtitle_enabled=bool(opts.get("subtitles")))
-        refs = []
-        if opts.get("reference_image"):
-            ref = parse_reference("--reference-image", opts["reference_image"])
-            body["reference_image" if ref.kind == "asset_id" else "reference_image_url"] = ref.value
-            refs.append(ref)
+        if not opts.get("reference_image"):
+            raise UsageError("--reference-image: missing; the music video needs one reference image "
+                             "(an asset_id, a URL, raw base64 or a local image file)")
+        ref = parse_reference("--reference-image", opts["reference_image"])
+        body["reference_image" if ref.kind == "asset_id" else "reference_image_url"] = ref.value
+        refs = [ref]
         name = _text(opts, "name") or (body.get("title") or body.get("prompt") or "genmedia music video")[:60]
         create = Prepared(CREATE_PATH, {"name": name, "type": self.project_type, "aspect": aspect,
                                         "mode": "trustee"}, schema="giggle/project-create.request.json", model=None)
