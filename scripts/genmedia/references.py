@@ -86,6 +86,14 @@ def _from_file(option, raw_path):
     return Reference("base64", base64.b64encode(data).decode("ascii"), record)
 
 
+def _from_url(option, url):
+    if not url.startswith(("http://", "https://")):
+        raise UsageError("%s: %r: a url must start with http:// or https://" % (option, _short(url)))
+    if re.search(r"\s", url):
+        raise UsageError("%s: %r: a url cannot contain spaces (encode them as %%20)" % (option, _short(url)))
+    return Reference("url", url, {"type": "url", "value": url})
+
+
 def parse_reference(option, text):
     """One command-line reference -> Reference, or UsageError naming the option and value."""
     text = (text or "").strip()
@@ -99,9 +107,7 @@ def parse_reference(option, text):
         if not rest:
             raise UsageError("%s: %r has nothing after '%s:'" % (option, text, prefix))
         if prefix == "url":
-            if not rest.startswith(("http://", "https://")):
-                raise UsageError("%s: %r: a url must start with http:// or https://" % (option, _short(text)))
-            return Reference("url", rest, {"type": "url", "value": rest})
+            return _from_url(option, rest)
         if prefix == "asset_id":
             if not _ASSET_ID.match(rest):
                 raise UsageError("%s: asset_id %r: expected 1-64 of A-Z a-z 0-9 _ -" % (option, _short(rest)))
@@ -110,7 +116,7 @@ def parse_reference(option, text):
             return _from_base64(option, rest)
         return _from_file(option, rest)
     if text.startswith(("http://", "https://")):
-        return Reference("url", text, {"type": "url", "value": text})
+        return _from_url(option, text)
     if os.path.exists(os.path.expanduser(text)):
         return _from_file(option, text)
     if len(text) > 64 and re.fullmatch(r"[A-Za-z0-9+/=\s]+", text):

@@ -92,7 +92,8 @@ class Job:
             self.record_task_id(task_id)
         self.doc["status"] = task_status.QUEUED
         self.save()
-        ctx.progress.say("submitted task %s (%s)" % (task_id, self.doc.get("model") or ctx.adapter.provider))
+        model = self.doc.get("model")
+        ctx.progress.say("submitted task %s%s" % (task_id, " (%s)" % model if model else ""))
         return None
 
     def record_task_id(self, task_id):

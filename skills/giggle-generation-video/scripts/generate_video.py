@@ -8,7 +8,7 @@ Commands: run, submit, status, wait, list (see --help). Needs GIGGLE_API_KEY unl
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 # The bundle's own runtime first, so a copied bundle works without installing it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
@@ -34,8 +34,8 @@ def video_options(
     duration: Annotated[Optional[int], typer.Option("--duration", help="Seconds; the model decides which (default: its first): " + DURATIONS + ".")] = None,
     aspect_ratio: Annotated[Optional[str], typer.Option("--aspect-ratio", help="One of " + _allowed("aspect_ratio") + " (default 16:9).")] = None,
     resolution: Annotated[Optional[str], typer.Option("--resolution", help="One of " + _allowed("resolution") + " (default 720p).")] = None,
-    start_frame: Annotated[Optional[str], typer.Option("--start-frame", help="First frame (makes it image-to-video): asset_id:ID, url:URL, base64:DATA or an image file path.")] = None,
-    end_frame: Annotated[Optional[str], typer.Option("--end-frame", help="Last frame, same forms as --start-frame.")] = None,
+    start_frame: Annotated[Optional[List[str]], typer.Option("--start-frame", help="First frame (makes it image-to-video): asset_id:ID, url:URL, base64:DATA or an image file path.")] = None,
+    end_frame: Annotated[Optional[List[str]], typer.Option("--end-frame", help="Last frame, same forms as --start-frame.")] = None,
 ):
     """The request options of run and submit."""
 

@@ -30,6 +30,8 @@ class GiggleSpeech(GiggleGeneration):
         voice = (opts.get("voice_id") or "").strip()
         if not voice:
             raise UsageError("--voice-id: missing; pick one from the `voices` command (e.g. Calm_Woman)")
+        if len(voice) > 128:
+            raise UsageError("--voice-id: %d characters; voice ids are at most 128" % len(voice))
         speed_def = catalog.param(CATALOG, "speed")
         speed = speed_def["default"] if opts.get("speed") is None else opts["speed"]
         if not speed_def["minimum"] <= speed <= speed_def["maximum"]:

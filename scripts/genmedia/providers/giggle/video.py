@@ -45,8 +45,14 @@ class GiggleVideo(GiggleGeneration):
                 "resolution": catalog.choose(CATALOG, "resolution", "--resolution", opts.get("resolution"))}
         frames = []
         for key, option in (("start_frame", "--start-frame"), ("end_frame", "--end-frame")):
-            if opts.get(key) is not None:
-                frame = parse_reference(option, opts[key])
+            value = opts.get(key)
+            if isinstance(value, (list, tuple)):  # repeated on the command line: never drop one silently
+                if len(value) > 1:
+                    raise UsageError("%s: given %d times; a video has one %s" % (option, len(value),
+                                                                                  key.replace("_", " ")))
+                value = value[0] if value else None
+            if value is not None:
+                frame = parse_reference(option, value)
                 body[key] = frame.payload()
                 frames.append(frame)
         if not frames:
