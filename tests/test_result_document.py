@@ -173,7 +173,8 @@ def test_render_does_not_inline_non_images_or_undownloaded_outputs(run):
     md = result_markdown.render(doc)
     assert "![" not in md
     assert "not downloaded: HTTP 403" in md
-    assert "[image 2 (signed link, expires)]" in md
+    # numbered per kind: the first image after a video is "image 1"
+    assert "[video 1 (signed link, expires)]" in md and "[image 1 (signed link, expires)]" in md
 
 
 def test_render_resume_section_only_when_next_is_set(run):

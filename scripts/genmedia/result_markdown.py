@@ -38,10 +38,23 @@ def render(doc):
             shown = ref.get("value") or ref.get("path") or "inline base64"
             extra = " (sha256 %s…, %d bytes)" % (ref["sha256"][:12], ref["bytes"]) if "sha256" in ref else ""
             lines.append("- %s: %s%s" % (ref["type"], _cell(shown), extra))
+    progress, payment = doc.get("progress"), doc.get("payment")
+    if progress:
+        lines += ["", "## Progress", "", "- current step: %s" % (progress.get("current_step") or "-"),
+                  "- completed: %s" % (", ".join(progress.get("completed_steps") or []) or "none")]
+        for failed in progress.get("failed_steps") or []:
+            lines.append("- failed: %s (%s)" % (failed["step"], failed.get("error") or "no reason given"))
+    if payment:
+        lines += ["", "## Payment", "", "| field | value |", "|---|---|"]
+        for key in ("pay_status", "requested_at", "order_id", "price", "outcome"):
+            if payment.get(key) is not None:
+                lines.append("| %s | %s |" % (key, _cell(payment[key])))
     if doc.get("outputs"):
         lines += ["", "## Results", ""]
-        for n, out in enumerate(doc["outputs"], 1):
-            label = "%s %d" % (out["kind"], n)
+        seen = {}
+        for out in doc["outputs"]:
+            seen[out["kind"]] = seen.get(out["kind"], 0) + 1
+            label = "%s %d" % (out["kind"], seen[out["kind"]])
             lines.append("- [%s (signed link, expires)](%s)" % (label, out["url"]))
             if out.get("path"):
                 rel = os.path.relpath(out["path"], doc["artifacts"]["dir"])

@@ -27,7 +27,7 @@ __all__ = ["Simulator", "SIMULATOR_KEYS", "RequestRecord", "FaultPlan", "Outcome
 
 # The keys the CLI sends under --simulate; a real key is never needed or accepted here.
 SIMULATOR_KEYS = {"giggle": "sk-sim-giggle-0000"}
-PROVIDER_MODULES = ("giggle",)
+PROVIDER_MODULES = ("giggle", "giggle_trustee")
 FAULTS_ENV = "GENMEDIA_SIM_FAULTS"
 STATE_DIR_ENV = "GENMEDIA_SIM_STATE_DIR"
 

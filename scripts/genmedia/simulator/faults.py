@@ -22,7 +22,8 @@ FAULT_PARAMS = {
     "hang": ("seconds",),
     "missing_field": ("field",),
 }
-OUTCOME_KINDS = ("succeed", "fail", "error", "moderation", "canceled", "never")
+# flaky_sub_step: a trustee project reports a transient err_msg while it keeps running
+OUTCOME_KINDS = ("succeed", "fail", "error", "moderation", "canceled", "never", "flaky_sub_step")
 OUTCOME_PARAMS = ("message", "duration")
 # Control endpoints must stay reliable so tests can always inspect and script.
 UNFAULTABLE_ROUTES = ("control",)
