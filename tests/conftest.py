@@ -106,12 +106,17 @@ def sim(tmp_path):
         yield simulator
 
 
+def sim_cli(script, sim, artifacts, cwd, **extra_env):
+    """`script` as a subprocess, pointed at simulator `sim` with the canary key."""
+    env = base_env(artifacts)
+    env.update({"GIGGLE_API_KEY": TEST_KEY, "GIGGLE_BASE_URL": sim.base_url}, **extra_env)
+    return Cli(script, env, cwd)
+
+
 @pytest.fixture
 def image_cli(sim, artifacts, tmp_path):
     """The image entry script, pointed at the test simulator with the canary key."""
-    env = base_env(artifacts)
-    env.update({"GIGGLE_API_KEY": TEST_KEY, "GIGGLE_BASE_URL": sim.base_url})
-    return Cli(IMAGE_SCRIPT, env, tmp_path)
+    return sim_cli(IMAGE_SCRIPT, sim, artifacts, tmp_path)
 
 
 @pytest.fixture

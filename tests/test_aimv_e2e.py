@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TEST_KEY, Cli, base_env
+from conftest import ROOT, sim_cli
 from test_image_e2e import png_bytes
 
 AIMV = ROOT / "skills" / "giggle-generation-aimv" / "scripts" / "generate_mv.py"
@@ -21,11 +21,9 @@ STEPS = ["music-generate", "storyboard", "shot", "editor"]
 
 
 def _cli(script, sim, artifacts, tmp_path):
-    env = base_env(artifacts)
-    # the trustee schedule waits ~0.8 x 300 s before its second check: shrink it further
-    env.update({"GIGGLE_API_KEY": TEST_KEY, "GIGGLE_BASE_URL": sim.base_url, "GENMEDIA_POLL_SCALE": "0.002"})
     (tmp_path / "ref.png").write_bytes(png_bytes())
-    return Cli(script, env, tmp_path)
+    # the trustee schedule waits ~0.8 x 300 s before its second check: shrink it further
+    return sim_cli(script, sim, artifacts, tmp_path, GENMEDIA_POLL_SCALE="0.002")
 
 
 @pytest.fixture

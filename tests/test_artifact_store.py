@@ -3,7 +3,6 @@
 import json
 import multiprocessing
 import os
-import re
 import time
 from pathlib import Path
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TEST_KEY, Cli, base_env
+from conftest import ROOT, TEST_KEY, sim_cli
 
 MUSIC_SCRIPT = ROOT / "skills" / "giggle-generation-music" / "scripts" / "generate_music.py"
 MUSIC_PATH = "/api/v1/generation/generate-music"
@@ -14,9 +14,7 @@ MUSIC_PATH = "/api/v1/generation/generate-music"
 
 @pytest.fixture
 def music_cli(sim, artifacts, tmp_path):
-    env = base_env(artifacts)
-    env.update({"GIGGLE_API_KEY": TEST_KEY, "GIGGLE_BASE_URL": sim.base_url})
-    return Cli(MUSIC_SCRIPT, env, tmp_path)
+    return sim_cli(MUSIC_SCRIPT, sim, artifacts, tmp_path)
 
 
 def submits(sim):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TEST_KEY, Cli, base_env
+from conftest import Cli, ROOT, TEST_KEY, base_env, sim_cli
 from genmedia.simulator.giggle_voices import VOICES
 
 SPEECH_SCRIPT = ROOT / "skills" / "giggle-generation-speech" / "scripts" / "generate_speech.py"
@@ -16,9 +16,7 @@ VOICE_KEYS = {"voice_id", "name", "style", "gender", "age", "language"}
 
 @pytest.fixture
 def speech_cli(sim, artifacts, tmp_path):
-    env = base_env(artifacts)
-    env.update({"GIGGLE_API_KEY": TEST_KEY, "GIGGLE_BASE_URL": sim.base_url})
-    return Cli(SPEECH_SCRIPT, env, tmp_path)
+    return sim_cli(SPEECH_SCRIPT, sim, artifacts, tmp_path)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TEST_KEY, Cli, base_env
+from conftest import ROOT, TEST_KEY, sim_cli
 from test_image_e2e import png_bytes
 
 VIDEO_SCRIPT = ROOT / "skills" / "giggle-generation-video" / "scripts" / "generate_video.py"
@@ -21,9 +21,7 @@ ALL_DURATIONS = CATALOG["$defs"]["duration"]["enum"]
 
 @pytest.fixture
 def video_cli(sim, artifacts, tmp_path):
-    env = base_env(artifacts)
-    env.update({"GIGGLE_API_KEY": TEST_KEY, "GIGGLE_BASE_URL": sim.base_url})
-    return Cli(VIDEO_SCRIPT, env, tmp_path)
+    return sim_cli(VIDEO_SCRIPT, sim, artifacts, tmp_path)
 
 
 def submits(sim):

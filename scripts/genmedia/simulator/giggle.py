@@ -14,7 +14,7 @@ import uuid
 
 from .giggle_validate import Invalid, catalog, validate
 from .media import MEDIA_KINDS, dims_for_aspect, fixture_bytes, png_bytes, result_filename
-from .routing import Response, Route, xml_error
+from .routing import Response, Route, cdn_file, xml_error
 from .task_store import phase
 
 PROVIDER = "giggle"
@@ -203,11 +203,7 @@ class Giggle(object):
             data = png_bytes(width, height, "%s|%s|%d" % (record["task_id"], record["prompt"], n))
         else:
             data = fixture_bytes(fixture)
-        headers = {"ETag": '"%s"' % hashlib.sha256(data).hexdigest()[:32], "X-Cache": "Miss from cloudfront",
-                   "Cache-Control": "private, max-age=3600"}
-        if req.query.get("response-content-disposition") == "attachment":
-            headers["Content-Disposition"] = 'attachment; filename="%s"' % result_filename(kind, n)
-        return Response(200, body=data, content_type=content_type, headers=headers)
+        return cdn_file(data, content_type, result_filename(kind, n), req.query)
 
 
 def register(sim, router):

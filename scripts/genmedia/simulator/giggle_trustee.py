@@ -6,15 +6,14 @@ envelope as the generation API, a four-step timeline with a payment gate before 
 media route of its own. Project records live on disk (trustee_store), so a later process
 on the same state dir continues a project, payment gate included.
 """
-import functools
 import hashlib
 import re
 import time
 import uuid
-from pathlib import Path
 
 from .giggle import envelope, error
-from .routing import Response, Route, xml_error
+from .media import fixture_bytes
+from .routing import Response, Route, cdn_file, xml_error
 from .trustee_store import ProjectStore
 from .trustee_validate import (Invalid, catalog, validate_create, validate_project_ref,
                                validate_retry, validate_submit)
@@ -27,7 +26,6 @@ QUERY_PATH = "/api/v1/trustee_mode/mv/query"
 PAY_PATH = "/api/v1/trustee_mode/mv/pay"
 RETRY_PATH = "/api/v1/trustee_mode/mv/retry"
 MEDIA_PATTERN = r"/private/sim/giggle-trustee/(?P<project_id>[A-Za-z0-9_-]+)/(?P<file>video\.mp4|thumb\.png)"
-ASSETS = Path(__file__).resolve().parent / "assets"
 # file in the URL -> (fixture, content type)
 FILES = {"video.mp4": ("sample.mp4", "video/mp4"), "thumb.png": ("sample-thumb.png", "image/png")}
 
@@ -43,11 +41,6 @@ def trustee_error(status, message=None, headers=None):
 
 def media_path(project_id, name):
     return "/private/sim/giggle-trustee/%s/%s" % (project_id, name)
-
-
-@functools.lru_cache(maxsize=None)
-def fixture(name):
-    return (ASSETS / name).read_bytes()
 
 
 class Rejected(Exception):
@@ -244,12 +237,7 @@ class Trustee(object):
         if record is None or view(record, time.time())["status"] != "completed":
             return xml_error(404, "The specified key does not exist.")
         fixture_name, content_type = FILES[name]
-        data = fixture(fixture_name)
-        headers = {"ETag": '"%s"' % hashlib.sha256(data).hexdigest()[:32], "X-Cache": "Miss from cloudfront",
-                   "Cache-Control": "private, max-age=3600"}
-        if req.query.get("response-content-disposition") == "attachment":
-            headers["Content-Disposition"] = 'attachment; filename="%s"' % name
-        return Response(200, body=data, content_type=content_type, headers=headers)
+        return cdn_file(fixture_bytes(fixture_name), content_type, name, req.query)
 
     def pay_calls(self, project_id):
         """Every pay call that reached the handler for this project: [{at, accepted, ...}]."""

@@ -138,3 +138,15 @@ def html_502(host, ray):
     body = (CLOUDFLARE_502 % {"host": host, "ray": ray}).encode("utf-8")
     return Response(502, body=body, content_type="text/html; charset=UTF-8",
                     headers={"CF-RAY": ray})
+
+
+def cdn_file(data, content_type, filename, query):
+    """A result file as the CDN serves it (ETag, cache headers, and the attachment
+    disposition the signed URL asks for)."""
+    import hashlib
+
+    headers = {"ETag": '"%s"' % hashlib.sha256(data).hexdigest()[:32], "X-Cache": "Miss from cloudfront",
+               "Cache-Control": "private, max-age=3600"}
+    if query.get("response-content-disposition") == "attachment":
+        headers["Content-Disposition"] = 'attachment; filename="%s"' % filename
+    return Response(200, body=data, content_type=content_type, headers=headers)
