@@ -8,8 +8,8 @@ read from the environment only (never argv) and registered for redaction.
 | GENMEDIA_ARTIFACTS_DIR     | artifact root                                   | <bundle>/.artifacts|
 | GENMEDIA_CONNECT_TIMEOUT   | seconds to establish a connection               | 10                 |
 | GENMEDIA_READ_TIMEOUT      | seconds to wait for an answer                   | 30                 |
-| GENMEDIA_POLL_SCALE        | multiplies poll and retry-backoff delays        | 1 (0.1 simulated)  |
-| GENMEDIA_SIM_TIME_SCALE    | simulated job durations multiplier (--simulate) | 0.1                |
+| GENMEDIA_POLL_SCALE        | multiplies poll and retry-backoff delays        | 1 (0.03 simulated) |
+| GENMEDIA_SIM_TIME_SCALE    | simulated job durations multiplier (--simulate) | 0.03               |
 | GENMEDIA_SIM_FAULTS        | faults for the built-in simulator               | none               |
 """
 
@@ -21,7 +21,7 @@ from .redaction import register_secret
 
 BUNDLE_ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS_DIR = BUNDLE_ROOT / "schemas"
-DEFAULT_SIM_TIME_SCALE = 0.1
+DEFAULT_SIM_TIME_SCALE = 0.03   # a 20-minute music video takes ~35 s under --simulate
 
 
 def _float_env(name, default, *, minimum=0.0):

@@ -202,7 +202,9 @@ class Job:
 
     def download_outputs(self):
         ctx = self.ctx
-        for n, out in enumerate(self.doc["outputs"], 1):
+        numbers = {}
+        for out in self.doc["outputs"]:
+            n = numbers[out["kind"]] = numbers.get(out["kind"], 0) + 1   # video-1, image-1 (its thumbnail)
             if out.get("path") and os.path.isfile(out["path"]):
                 continue
             try:
