@@ -8,7 +8,7 @@ A submit is never repeated here: its outcome is either a task_id, a clear
 rejection, or `unknown` with the reason.
 """
 
-import calendar
+import datetime
 import os
 import random
 import time
@@ -23,12 +23,11 @@ MAX_QUERY_FAILURES = 3   # consecutive failed queries (each already retried) bef
 
 def _epoch(iso):
     """Seconds since the epoch of one of our ISO stamps, milliseconds included (at a
-    small poll scale a truncated second would look like minutes of provider time)."""
+    small poll scale a truncated second would look like minutes of provider time).
+    Not time.strptime: it loads locale tables and compiles a large regex (~3 ms)."""
     if not iso:
         return None
-    whole = calendar.timegm(time.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S"))
-    fraction = iso[19:].rstrip("Z")
-    return whole + (float(fraction) if fraction.startswith(".") else 0.0)
+    return datetime.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
 def _url_key(url):
