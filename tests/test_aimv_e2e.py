@@ -192,3 +192,14 @@ def test_transient_query_faults_are_survived(mv, sim):
         sim.faults.add("giggle.mv-query", kind)
     res = start(mv, "--yes")
     assert res.code == 0 and len(calls(sim, "giggle.project-create")) == 1, res
+
+
+def test_two_concurrent_waits_with_yes_pay_exactly_once(mv, sim):
+    gate = start(mv)
+    assert gate.code == 6
+    procs = [mv.popen("wait", "--task-id", gate.json["task_id"], "--yes") for _ in range(4)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], outs
+    assert len(calls(sim, "giggle.mv-pay")) == 1 and len(sim.pay_calls(gate.json["task_id"])) == 1
+    final = json.loads(Path(gate.json["artifacts"]["json"]).read_text())
+    assert final["payment"]["order_id"] and final["payment"]["price"] == 580 and final["status"] == "succeeded"

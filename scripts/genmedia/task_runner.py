@@ -44,10 +44,19 @@ class Job:
         self.indexed = indexed   # False for a foreign task until the provider confirms it
 
     def save(self):
+        with self.run.locked():
+            self._write()
+
+    def _write(self):
+        """Write the document; the caller holds the run lock."""
+        if "payment" in self.doc:  # payment facts only accumulate: never drop another process's
+            stored = (self.run.read() or {}).get("payment") or {}
+            for key, value in stored.items():
+                if value is not None and self.doc["payment"].get(key) is None:
+                    self.doc["payment"][key] = value
         self.doc["updated_at"] = result_document.now_iso()
         result_document.check(self.doc)
-        with self.run.locked():
-            self.run.write(self.doc, result_markdown.render(self.doc))
+        self.run.write(self.doc, result_markdown.render(self.doc))
 
     def fail(self, exc, status=None):
         """Record an error (and optionally a status), save, return its exit code."""
@@ -154,6 +163,20 @@ class Job:
         self.set_next()
 
     # -- the spending gate -------------------------------------------------------------------
+    def _claim_payment(self):
+        """Record the pay intent, unless another process already did: check and write under
+        the run lock, so two concurrent `wait --yes` can never both pay."""
+        with self.run.locked():
+            stored = (self.run.read() or {}).get("payment") or {}
+            if stored.get("requested_at"):
+                self.doc["payment"] = dict(stored, pay_status=self.doc["payment"].get("pay_status"))
+                self._write()
+                return False
+            self.doc["payment"].update(requested_at=result_document.now_iso(), outcome=None)
+            self.set_next()
+            self._write()   # the intent, before the pay POST: a crash after this never pays twice
+            return True
+
     def _payment_gate(self, may_pay):
         """At `awaiting_payment`: stop with exit 6, or pay once if --yes; None = keep polling."""
         ctx, doc = self.ctx, self.doc
@@ -168,9 +191,8 @@ class Job:
             self.set_next()
             self.save()
             return exit_codes.NEEDS_CONFIRMATION
-        payment.update(requested_at=result_document.now_iso(), outcome=None)
-        self.set_next()
-        self.save()  # the intent, before the pay POST: a crash after this never pays twice
+        if not self._claim_payment():
+            return None
         try:
             paid = ctx.adapter.pay(ctx.http, doc["task_id"])
         except (SubmitOutcomeUnknown, BadResponse) as exc:
