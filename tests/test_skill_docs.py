@@ -94,3 +94,13 @@ def test_skill_examples_run(skill_dir, fast_sim, artifacts, tmp_path):
 def test_ci_runs_the_readme_test_command_verbatim():
     command = (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1]
     assert "pytest" in command and command in (ROOT / "README.md").read_text()
+
+
+def test_marketplace_lists_every_skill():
+    """Installers (Claude Code plugins, `npx skills add`) find the skills through this file,
+    since a root SKILL.md otherwise hides the ones under skills/."""
+    import json
+
+    market = json.loads((ROOT / ".claude-plugin" / "marketplace.json").read_text())
+    listed = sorted(path for plugin in market["plugins"] for path in plugin["skills"])
+    assert listed == sorted("./skills/" + d.name for d in SKILL_DIRS)
