@@ -133,7 +133,8 @@ def list_runs(ctx, *, limit, status_filter=None):
         body = (doc.get("request") or {}).get("body") or {}
         rows.append({key: doc.get(key) for key in ("run_id", "task_id", "status", "model", "simulated",
                                                     "created_at", "updated_at")})
-        rows[-1].update(prompt=body.get("prompt"), outputs=len(doc.get("outputs") or []),
+        summary = body.get("prompt") or body.get("text") or body.get("title") or body.get("lyrics")
+        rows[-1].update(prompt=summary, outputs=len(doc.get("outputs") or []),
                         dir=str(run.dir), next=doc.get("next"))
         if len(rows) >= limit:
             break
