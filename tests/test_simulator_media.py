@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from genmedia.simulator import Simulator
+from test_simulator import assert_envelope
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGS = ROOT / "schemas" / "giggle"
@@ -76,17 +77,6 @@ def new_task(sim, path, body=None):
 
 def record(sim, task_id):
     return [r for r in sim.tasks("giggle") if r["task_id"] == task_id][0]
-
-
-def assert_envelope(r, status, msg_prefix=None):
-    assert r.status_code == status and r.headers["Content-Type"].startswith("application/json")
-    doc = r.json()
-    assert doc["code"] == status and re.fullmatch(r"[0-9a-f-]{36}", doc["uuid"])
-    if status != 200:
-        assert doc["data"] is None
-    if msg_prefix is not None:
-        assert doc["msg"].startswith(msg_prefix), doc["msg"]
-    return doc
 
 
 def is_mp4(data):

@@ -31,6 +31,11 @@ def choices(definition):
     return [option["const"] for option in definition.get("oneOf", [])]
 
 
+def allowed(name, key):
+    """The allowed values of catalog `name`'s parameter `key`, for help texts."""
+    return ", ".join(map(str, choices(param(name, key))))
+
+
 def option(definition, value):
     """The oneOf entry describing `value` (descriptions, expected seconds), or {}."""
     for entry in definition.get("oneOf", []):

@@ -50,6 +50,12 @@ LIMIT = _option("limit", int, 20, "--limit", help="At most this many runs.")
 STATUS = _option("status_filter", Optional[str], None, "--status", help="Only runs with this status.")
 
 
+def check_timeout(value):
+    if not value >= 0:  # also refuses NaN
+        raise UsageError("--timeout: %r must be a number of seconds >= 0" % (value,))
+    return value
+
+
 def emit(document):
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()
@@ -83,9 +89,7 @@ class SkillCLI:
                           quiet=kw.get("quiet", False), yes=kw.get("yes", False))
 
     def _timeout(self, kw):
-        if not kw["timeout"] >= 0:
-            raise UsageError("--timeout: %r must be a number of seconds >= 0" % (kw["timeout"],))
-        return kw["timeout"]
+        return check_timeout(kw["timeout"])
 
     def _request_options(self, kw):
         return {p.name: kw[p.name] for p in self.options}
