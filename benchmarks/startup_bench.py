@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))   # the simulator, without installing
 
-from genmedia.simulator import Simulator  # noqa: E402
+from genmedia_skills.simulator import Simulator  # noqa: E402
 
 OURS = ROOT / "skills" / "giggle-generation-image" / "scripts" / "generate_image.py"
 BASELINE = ROOT / "benchmarks" / "baseline_status.py"

@@ -99,7 +99,7 @@ def artifacts(tmp_path):
 
 @pytest.fixture
 def sim(tmp_path):
-    from genmedia.simulator import Simulator
+    from genmedia_skills.simulator import Simulator
 
     with Simulator(state_dir=tmp_path / "sim-state", time_scale=SIM_TIME_SCALE,
                    accept_keys={"giggle": [TEST_KEY]}, faults="") as simulator:

@@ -1,12 +1,12 @@
-"""genmedia.errors and genmedia.exit_codes: the exit-code contract and its documentation."""
+"""genmedia_skills.errors and genmedia_skills.exit_codes: the exit-code contract and its documentation."""
 
 import inspect
 import re
 
 import pytest
 
-from genmedia import errors, exit_codes
-from genmedia.errors import (AuthError, BadResponse, ConfirmationRequired, GenmediaError, ProviderError,
+from genmedia_skills import errors, exit_codes
+from genmedia_skills.errors import (AuthError, BadResponse, ConfirmationRequired, GenmediaError, ProviderError,
                              SubmitOutcomeUnknown, TaskFailed, TransportError, UnknownTask, UsageError)
 
 EXPECTED = {

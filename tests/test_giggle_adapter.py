@@ -1,4 +1,4 @@
-"""genmedia.providers.giggle: the envelope (unwrap), task queries against the simulator,
+"""genmedia_skills.providers.giggle: the envelope (unwrap), task queries against the simulator,
 and the image request builder (GiggleImage.prepare / schedule).
 
 HTTP goes to the simulator on loopback through the project's own HttpClient; nothing
@@ -11,16 +11,16 @@ import json
 import pytest
 
 from conftest import TEST_KEY
-from genmedia import catalog, exit_codes, task_status
-from genmedia.errors import AuthError, BadResponse, ProviderError, TaskFailed, UnknownTask, UsageError
-from genmedia.http_client import HttpClient, Response
-from genmedia.poll_schedule import PollSchedule
-from genmedia.prepared_request import Prepared
-from genmedia.providers.giggle import api
-from genmedia.providers.giggle.api import GiggleGeneration, unwrap
-from genmedia.providers.giggle.image import CATALOG, I2I_PATH, T2I_PATH, GiggleImage
-from genmedia.retry_policy import RetryPolicy
-from genmedia.simulator.giggle import ERROR_MSG, FAIL_MSG, MODERATION_MSG
+from genmedia_skills import catalog, exit_codes, task_status
+from genmedia_skills.errors import AuthError, BadResponse, ProviderError, TaskFailed, UnknownTask, UsageError
+from genmedia_skills.http_client import HttpClient, Response
+from genmedia_skills.poll_schedule import PollSchedule
+from genmedia_skills.prepared_request import Prepared
+from genmedia_skills.providers.giggle import api
+from genmedia_skills.providers.giggle.api import GiggleGeneration, unwrap
+from genmedia_skills.providers.giggle.image import CATALOG, I2I_PATH, T2I_PATH, GiggleImage
+from genmedia_skills.retry_policy import RetryPolicy
+from genmedia_skills.simulator.giggle.generation import ERROR_MSG, FAIL_MSG, MODERATION_MSG
 from test_image_e2e import png_bytes
 
 SUBMIT_SCHEMA = "giggle/submit.response.json"

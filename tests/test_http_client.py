@@ -1,4 +1,4 @@
-"""genmedia.http_client.HttpClient over real loopback HTTP against the simulator.
+"""genmedia_skills.http_client.HttpClient over real loopback HTTP against the simulator.
 
 Nothing in `requests` is mocked: faults are injected by the simulator itself and the
 client's sleep is replaced by a recorder so backoff costs no wall-clock time.
@@ -11,11 +11,11 @@ import pytest
 import requests
 
 from conftest import TEST_KEY
-from genmedia import USER_AGENT, __version__
-from genmedia.errors import BadResponse, ProviderError, SubmitOutcomeUnknown, TransportError
-from genmedia.http_client import HttpClient, never_reached_server
-from genmedia.retry_policy import RetryPolicy
-from genmedia.simulator import Simulator
+from genmedia_skills import USER_AGENT, __version__
+from genmedia_skills.errors import BadResponse, ProviderError, SubmitOutcomeUnknown, TransportError
+from genmedia_skills.http_client import HttpClient, never_reached_server
+from genmedia_skills.retry_policy import RetryPolicy
+from genmedia_skills.simulator import Simulator
 
 T2I = "/api/v1/generation/text-to-image"
 QUERY = "/api/v1/generation/task/query"

@@ -1,4 +1,4 @@
-"""genmedia.prepared_request.Prepared: schema check, display body, endpoint."""
+"""genmedia_skills.prepared_request.Prepared: schema check, display body, endpoint."""
 
 import base64
 import copy
@@ -7,10 +7,10 @@ import os
 
 import pytest
 
-from genmedia import exit_codes
-from genmedia.errors import UsageError
-from genmedia.prepared_request import ELIDE_BASE64_OVER, Prepared
-from genmedia.references import parse_reference
+from genmedia_skills import exit_codes
+from genmedia_skills.errors import UsageError
+from genmedia_skills.prepared_request import ELIDE_BASE64_OVER, Prepared
+from genmedia_skills.references import parse_reference
 
 T2I = "/api/v1/generation/text-to-image"
 I2I = "/api/v1/generation/image-to-image"

@@ -1,4 +1,4 @@
-"""genmedia.progress.Progress on plain and TTY-like streams."""
+"""genmedia_skills.progress.Progress on plain and TTY-like streams."""
 
 import io
 import json
@@ -9,9 +9,9 @@ import uuid
 
 import pytest
 
-from genmedia import progress
-from genmedia.progress import Progress
-from genmedia.redaction import register_secret
+from genmedia_skills import progress
+from genmedia_skills.progress import Progress
+from genmedia_skills.redaction import register_secret
 
 
 class TtyIO(io.StringIO):

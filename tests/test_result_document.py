@@ -1,13 +1,13 @@
-"""genmedia.result_document (the result object) and genmedia.result_markdown (result.md)."""
+"""genmedia_skills.result_document (the result object) and genmedia_skills.result_markdown (result.md)."""
 
 import copy
 import re
 
 import pytest
 
-from genmedia import result_document, result_markdown, task_status
-from genmedia.artifact_store import ArtifactStore
-from genmedia.errors import GenmediaError, SubmitOutcomeUnknown, TaskFailed, TransportError
+from genmedia_skills import result_document, result_markdown, task_status
+from genmedia_skills.artifact_store import ArtifactStore
+from genmedia_skills.errors import GenmediaError, SubmitOutcomeUnknown, TaskFailed, TransportError
 
 SKILL = "giggle-generation-image"
 ENDPOINT = "POST /api/v1/generation/text-to-image"

@@ -1,13 +1,13 @@
-"""genmedia.schema_registry: every schema well-formed, ids, caching, error paths, $refs."""
+"""genmedia_skills.schema_registry: every schema well-formed, ids, caching, error paths, $refs."""
 
 import json
 
 import pytest
 from jsonschema.validators import validator_for
 
-from genmedia import schema_registry
-from genmedia.config import SCHEMAS_DIR
-from genmedia.schema_registry import SCHEMA_BASE, errors, load_schema, schema_files, validator
+from genmedia_skills import schema_registry
+from genmedia_skills.config import SCHEMAS_DIR
+from genmedia_skills.schema_registry import SCHEMA_BASE, errors, load_schema, schema_files, validator
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 NAMES = [p.relative_to(SCHEMAS_DIR).as_posix() for p in schema_files()]

@@ -1,7 +1,7 @@
-"""Contract tests for genmedia.simulator: real HTTP on loopback, `requests` as the client.
+"""Contract tests for genmedia_skills.simulator: real HTTP on loopback, `requests` as the client.
 
 Nothing is mocked: every test talks to a live simulator (in-process thread, or the
-standalone `python -m genmedia.simulator` for the cross-process cases).
+standalone `python -m genmedia_skills.simulator` for the cross-process cases).
 """
 import ast
 import http.client
@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from genmedia.simulator import SIMULATOR_KEYS, Simulator, parse_spec
-from genmedia.simulator.giggle import MODEL_SECONDS
+from genmedia_skills.simulator import SIMULATOR_KEYS, Simulator, parse_spec
+from genmedia_skills.simulator.giggle.generation import MODEL_SECONDS
 
 KEY = SIMULATOR_KEYS["giggle"]
 AUTH = {"x-auth": KEY}
@@ -32,7 +32,7 @@ T2I = "/api/v1/generation/text-to-image"
 I2I = "/api/v1/generation/image-to-image"
 QUERY = "/api/v1/generation/task/query"
 PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-SIM_DIR = Path(__file__).resolve().parents[1] / "scripts" / "genmedia" / "simulator"
+SIM_DIR = Path(__file__).resolve().parents[1] / "scripts" / "genmedia_skills" / "simulator"
 
 
 @pytest.fixture(autouse=True)
@@ -537,7 +537,7 @@ def test_control_endpoints(sim):
 
 def test_simulator_imports_only_stdlib():
     stdlib = set(getattr(sys, "stdlib_module_names", ())) or None
-    for path in SIM_DIR.glob("*.py"):
+    for path in SIM_DIR.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 mods = [a.name for a in node.names]
@@ -563,7 +563,7 @@ def _free_port():
 def _start_standalone(args):
     env = dict(os.environ)
     env.pop("GENMEDIA_SIM_FAULTS", None)
-    proc = subprocess.Popen([sys.executable, "-m", "genmedia.simulator"] + args, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "genmedia_skills.simulator"] + args, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     lines = queue.Queue()
     threading.Thread(target=lambda: lines.put(proc.stderr.readline()), daemon=True).start()

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from genmedia.simulator import Simulator
+from genmedia_skills.simulator import Simulator
 from test_simulator import assert_envelope
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGS = ROOT / "schemas" / "giggle"
-ASSETS = ROOT / "scripts" / "genmedia" / "simulator" / "assets"
+ASSETS = ROOT / "scripts" / "genmedia_skills" / "simulator" / "assets"
 VIDEO_CAT = json.loads((CATALOGS / "video-catalog.json").read_text())
 MUSIC_CAT = json.loads((CATALOGS / "music-catalog.json").read_text())
 SPEECH_CAT = json.loads((CATALOGS / "speech-catalog.json").read_text())

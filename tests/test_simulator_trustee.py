@@ -8,10 +8,10 @@ import time
 import pytest
 import requests
 
-from genmedia import schema_registry
-from genmedia.simulator import Simulator
-from genmedia.simulator.trustee_validate import catalog
-from genmedia.simulator.trustee_workflow import STEPS, TYPES
+from genmedia_skills import schema_registry
+from genmedia_skills.simulator import Simulator
+from genmedia_skills.simulator.giggle.trustee_validate import catalog
+from genmedia_skills.simulator.giggle.trustee_workflow import STEPS, TYPES
 
 KEY = "k"
 AUTH = {"x-auth": KEY}

@@ -61,7 +61,7 @@ def examples(skill_dir):
 @pytest.fixture
 def fast_sim(tmp_path):
     """A simulator fast enough for 10-minute music-video workflows (1 s per 1000 s)."""
-    from genmedia.simulator import Simulator
+    from genmedia_skills.simulator import Simulator
 
     with Simulator(state_dir=tmp_path / "docs-sim", time_scale=0.001, accept_keys={"giggle": [TEST_KEY]},
                    faults="") as simulator:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, ROOT, TEST_KEY, base_env, sim_cli
-from genmedia.simulator.giggle_voices import VOICES
+from genmedia_skills.simulator.giggle.voices import VOICES
 
 SPEECH_SCRIPT = ROOT / "skills" / "giggle-generation-speech" / "scripts" / "generate_speech.py"
 SPEECH_PATH = "/api/v1/generation/text-to-audio"

@@ -1,12 +1,12 @@
-"""genmedia.task_status: the normalized vocabulary and normalize()."""
+"""genmedia_skills.task_status: the normalized vocabulary and normalize()."""
 
 import json
 
 import pytest
 
 from conftest import ROOT
-from genmedia import task_status
-from genmedia.providers.giggle.api import STATUS_TABLE as GIGGLE_TABLE
+from genmedia_skills import task_status
+from genmedia_skills.providers.giggle.api import STATUS_TABLE as GIGGLE_TABLE
 
 TABLE = {
     "pending": task_status.QUEUED,

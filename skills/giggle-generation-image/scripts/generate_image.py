@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
 import typer  # noqa: E402
 from typing import Annotated  # noqa: E402
 
-from genmedia import catalog  # noqa: E402
-from genmedia.cli import SkillCLI  # noqa: E402
-from genmedia.providers.giggle.image import CATALOG, GiggleImage  # noqa: E402
+from genmedia_skills import catalog  # noqa: E402
+from genmedia_skills.cli import SkillCLI  # noqa: E402
+from genmedia_skills.providers.giggle.image import CATALOG, GiggleImage  # noqa: E402
 
 
 def image_options(

@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
 import typer  # noqa: E402
 from typing import Annotated  # noqa: E402
 
-from genmedia.cli import SkillCLI  # noqa: E402
-from genmedia.providers.giggle.music import GiggleMusic  # noqa: E402
+from genmedia_skills.cli import SkillCLI  # noqa: E402
+from genmedia_skills.providers.giggle.music import GiggleMusic  # noqa: E402
 
 
 def music_options(

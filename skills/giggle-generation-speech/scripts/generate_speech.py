@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
 import typer  # noqa: E402
 from typing import Annotated  # noqa: E402
 
-from genmedia.cli import SkillCLI, _option  # noqa: E402
-from genmedia.providers.giggle.speech import GiggleSpeech, voices_command  # noqa: E402
+from genmedia_skills.cli import SkillCLI, _option  # noqa: E402
+from genmedia_skills.providers.giggle.speech import GiggleSpeech, voices_command  # noqa: E402
 
 
 def speech_options(

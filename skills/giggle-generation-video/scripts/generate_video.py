@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
 import typer  # noqa: E402
 from typing import Annotated  # noqa: E402
 
-from genmedia import catalog  # noqa: E402
-from genmedia.cli import SkillCLI  # noqa: E402
-from genmedia.providers.giggle.video import CATALOG, GiggleVideo  # noqa: E402
+from genmedia_skills import catalog  # noqa: E402
+from genmedia_skills.cli import SkillCLI  # noqa: E402
+from genmedia_skills.providers.giggle.video import CATALOG, GiggleVideo  # noqa: E402
 
 MODELS = catalog.param(CATALOG, "model")["oneOf"]
 DURATIONS = "; ".join("%s %s" % (m["const"], "/".join(map(str, m["x-durations"]))) for m in MODELS)

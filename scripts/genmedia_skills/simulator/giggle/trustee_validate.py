@@ -10,9 +10,9 @@ import hashlib
 import json
 import re
 import threading
-from pathlib import Path
+from ...config import SCHEMAS_DIR
 
-CATALOG_PATH = Path(__file__).resolve().parents[3] / "schemas" / "giggle" / "aimv-catalog.json"
+CATALOG_PATH = SCHEMAS_DIR / "giggle" / "aimv-catalog.json"
 # project/create also makes drama projects (contracts/giggle.md 3.1); the catalog only lists
 # the MV types because those are the only ones mv/submit accepts.
 DRAMA_TYPES = ("director", "narration", "short-film")

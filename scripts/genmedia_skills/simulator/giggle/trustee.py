@@ -11,9 +11,9 @@ import re
 import time
 import uuid
 
-from .giggle import envelope, error
-from .media import fixture_bytes
-from .routing import Response, Route, cdn_file, xml_error
+from .generation import envelope, error
+from ..media import fixture_bytes
+from ..routing import Response, Route, cdn_file, xml_error
 from .trustee_store import ProjectStore
 from .trustee_validate import (Invalid, catalog, validate_create, validate_project_ref,
                                validate_retry, validate_submit)

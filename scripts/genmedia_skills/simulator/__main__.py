@@ -1,4 +1,4 @@
-"""Standalone simulator: `python -m genmedia.simulator --port N [...]`.
+"""Standalone simulator: `python -m genmedia_skills.simulator --port N [...]`.
 
 Prints exactly one line, `genmedia simulator listening on http://HOST:PORT`, to stderr
 once the socket is bound (callers wait for it), then serves until SIGINT/SIGTERM.
@@ -26,7 +26,7 @@ def main(argv=None):
     from . import SIMULATOR_KEYS, Simulator, default_state_dir
 
     parser = argparse.ArgumentParser(
-        prog="python -m genmedia.simulator",
+        prog="python -m genmedia_skills.simulator",
         description="Serve the genmedia provider simulator on loopback.")
     parser.add_argument("--port", type=int, default=0, help="TCP port (0: pick a free one)")
     parser.add_argument("--host", default="127.0.0.1")

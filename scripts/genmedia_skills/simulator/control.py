@@ -1,6 +1,6 @@
 """Control endpoints under /__sim__/ for cross-process tests and benchmarks.
 
-A test driving the standalone simulator (`python -m genmedia.simulator`) has no Python
+A test driving the standalone simulator (`python -m genmedia_skills.simulator`) has no Python
 handle on it, so faults, outcomes and the request log are reachable over HTTP too.
 No auth: the simulator only ever listens on loopback.
 """

@@ -12,10 +12,10 @@ import re
 import time
 import uuid
 
-from .giggle_validate import Invalid, catalog, validate
-from .media import MEDIA_KINDS, dims_for_aspect, fixture_bytes, png_bytes, result_filename
-from .routing import Response, Route, cdn_file, xml_error
-from .task_store import phase
+from .validate import Invalid, catalog, validate
+from ..media import MEDIA_KINDS, dims_for_aspect, fixture_bytes, png_bytes, result_filename
+from ..routing import Response, Route, cdn_file, xml_error
+from ..task_store import phase
 
 PROVIDER = "giggle"
 T2I_PATH = "/api/v1/generation/text-to-image"
@@ -209,7 +209,7 @@ class Giggle(object):
 def register(sim, router):
     """Provider module hook: add this provider's routes to the simulator's router."""
     # Imported here: giggle_media_routes imports this module, which is complete by now.
-    from .giggle_media_routes import media_routes
+    from .media_routes import media_routes
     giggle = Giggle(sim)
     for route in giggle.routes() + media_routes(giggle):
         router.add(route)

@@ -1,4 +1,4 @@
-"""genmedia: the shared runtime of the genmedia-skills bundle.
+"""genmedia_skills: the shared runtime of the genmedia-skills bundle.
 
 Submit an asynchronous media job, poll it to a terminal state, validate every
 response against a JSON Schema and persist result.json + result.md per run.

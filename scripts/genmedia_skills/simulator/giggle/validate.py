@@ -11,9 +11,9 @@ import functools
 import hashlib
 import json
 import re
-from pathlib import Path
+from ...config import SCHEMAS_DIR
 
-SCHEMA_DIR = Path(__file__).resolve().parents[3] / "schemas" / "giggle"
+SCHEMA_DIR = SCHEMAS_DIR / "giggle"
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,4 +1,4 @@
-"""genmedia.simulator: a contract double of the media-generation providers over real HTTP.
+"""genmedia_skills.simulator: a contract double of the media-generation providers over real HTTP.
 
 Used by the CLI's `--simulate`, by the tests and by the benchmarks. Stdlib only, so
 importing it costs a few milliseconds. Providers plug in as modules exposing
@@ -27,7 +27,7 @@ __all__ = ["Simulator", "SIMULATOR_KEYS", "RequestRecord", "FaultPlan", "Outcome
 
 # The keys the CLI sends under --simulate; a real key is never needed or accepted here.
 SIMULATOR_KEYS = {"giggle": "sk-sim-giggle-0000"}
-PROVIDER_MODULES = ("giggle", "giggle_trustee")
+PROVIDER_MODULES = ("giggle",)
 FAULTS_ENV = "GENMEDIA_SIM_FAULTS"
 STATE_DIR_ENV = "GENMEDIA_SIM_STATE_DIR"
 

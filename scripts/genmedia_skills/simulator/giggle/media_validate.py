@@ -9,8 +9,8 @@ does not take, an unknown voice) is rejected.
 import functools
 import json
 
-from .giggle_validate import Invalid, catalog_file, is_int, one_of, reference, required_text
-from .giggle_voices import VOICE_IDS
+from .validate import Invalid, catalog_file, is_int, one_of, reference, required_text
+from .voices import VOICE_IDS
 
 FRAMES = ("start_frame", "end_frame")
 # Fields only the custom music mode takes; any of them selects that mode.

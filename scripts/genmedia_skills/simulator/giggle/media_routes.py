@@ -8,10 +8,10 @@ query and served by the shared media route.
 """
 import re
 
-from .giggle import error, envelope
-from .giggle_media_validate import validate_music, validate_speech, validate_video, video_catalog
-from .giggle_voices import voice_list
-from .routing import Response, Route
+from .generation import error, envelope
+from .media_validate import validate_music, validate_speech, validate_video, video_catalog
+from .voices import voice_list
+from ..routing import Response, Route
 
 T2V_PATH = "/api/v1/generation/text-to-video"
 I2V_PATH = "/api/v1/generation/image-to-video"
