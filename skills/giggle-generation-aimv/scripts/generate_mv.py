@@ -13,9 +13,7 @@ from pathlib import Path
 # The bundle's own runtime first, so a copied bundle works without installing it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
 
-from genmedia_skills.providers.giggle.aimv_options import aimv_skill  # noqa: E402
-
-SKILL = aimv_skill("giggle-generation-aimv", "mv", help="Generate AI music videos (trustee workflow, project type mv): music from a description, your lyrics or an uploaded track, turned into a full video.")
+from genmedia_skills.skills.giggle_generation_aimv import SKILL  # noqa: E402
 
 if __name__ == "__main__":
     SKILL.main()

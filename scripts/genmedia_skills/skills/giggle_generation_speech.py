@@ -1,0 +1,33 @@
+"""The giggle-generation-speech skill: its request options and commands (the entry script in
+skills/giggle-generation-speech/scripts/ only runs this)."""
+
+from typing import Optional
+
+import typer
+from typing import Annotated
+
+from ..cli import SkillCLI, _option
+from ..providers.giggle.speech import GiggleSpeech, voices_command
+
+
+def speech_options(
+    text: Annotated[Optional[str], typer.Option("--text", help="The text to speak (required).")] = None,
+    voice_id: Annotated[Optional[str], typer.Option("--voice-id", help="A voice from the `voices` command, e.g. Calm_Woman (required).")] = None,
+    emotion: Annotated[Optional[str], typer.Option("--emotion", help="e.g. joy, sad, neutral, angry, surprise (optional).")] = None,
+    speed: Annotated[Optional[float], typer.Option("--speed", help="0.5 to 2.0 (default 1.0).")] = None,
+):
+    """The request options of run and submit."""
+
+
+VOICES = ("voices", voices_command,
+          [_option("language", Optional[str], None, "--language", help="Only voices in this language, e.g. en, zh."),
+           _option("gender", Optional[str], None, "--gender", help="Only male or female voices.")],
+          "List the preset voices as a JSON array (filter with --language, --gender).")
+
+SKILL = SkillCLI(
+    "giggle-generation-speech",
+    GiggleSpeech(),
+    speech_options,
+    help="Turn text into speech with giggle.pro voices (list them with `voices`).",
+    extra_commands=[VOICES],
+)
