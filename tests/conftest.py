@@ -80,6 +80,7 @@ def base_env(artifacts):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIGGLE_", "GENMEDIA_", "KIE_", "CREATOK_"))}
     env.update({
         "GENMEDIA_ARTIFACTS_DIR": str(artifacts),
+        "GENMEDIA_STATE_DIR": str(Path(artifacts).parent / "state"),   # the per-user pay ledger
         "GENMEDIA_POLL_SCALE": str(SIM_TIME_SCALE),
         "GENMEDIA_SIM_TIME_SCALE": str(SIM_TIME_SCALE),
         "GENMEDIA_CONNECT_TIMEOUT": "2",

@@ -6,6 +6,7 @@ read from the environment only (never argv) and registered for redaction.
 | variable                   | meaning                                         | default            |
 |----------------------------|-------------------------------------------------|--------------------|
 | GENMEDIA_ARTIFACTS_DIR     | artifact root                                   | <bundle>/.artifacts|
+| GENMEDIA_STATE_DIR         | per-user state shared by every root (pay ledger)| see state_dir()    |
 | GENMEDIA_CONNECT_TIMEOUT   | seconds to establish a connection               | 10                 |
 | GENMEDIA_READ_TIMEOUT      | seconds to wait for an answer                   | 30                 |
 | GENMEDIA_POLL_SCALE        | multiplies poll and retry-backoff delays        | 1 (0.03 simulated) |
@@ -37,11 +38,25 @@ def _float_env(name, default, *, minimum=0.0):
     return value
 
 
+DEFAULT_ARTIFACTS_ROOT = BUNDLE_ROOT / ".artifacts"
+
+
 def artifacts_root(cli_value=None):
     if cli_value:
         return Path(cli_value).expanduser()
     env = os.environ.get("GENMEDIA_ARTIFACTS_DIR")
-    return Path(env).expanduser() if env else BUNDLE_ROOT / ".artifacts"
+    return Path(env).expanduser() if env else DEFAULT_ARTIFACTS_ROOT
+
+
+def state_dir():
+    """Per-user state every artifact root shares (the pay ledger): $GENMEDIA_STATE_DIR,
+    else $XDG_DATA_HOME/genmedia-skills, else ~/.local/share/genmedia-skills."""
+    env = os.environ.get("GENMEDIA_STATE_DIR")
+    if env and env.strip():
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg and os.path.isabs(os.path.expanduser(xdg)) else Path.home() / ".local" / "share"
+    return base / "genmedia-skills"
 
 
 def http_timeouts():

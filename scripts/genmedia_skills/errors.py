@@ -9,8 +9,11 @@
         ├── TransportError                 connection/timeout/5xx/429 after the retry budget
         ├── BadResponse                    a body that is not JSON or fails its schema
         ├── UnknownTask                    the provider does not know the task_id
-        └── SubmitOutcomeUnknown           the submit may have reached the provider but
-                                           its answer was lost; it is never resent blindly
+        ├── SubmitOutcomeUnknown           the submit may have reached the provider but
+        │                                  its answer was lost; it is never resent blindly
+        └── Blocked                        the task sits in a state it cannot leave on its
+                                           own (pay pending after our pay, never started):
+                                           the user must look at the provider's dashboard
 
 Messages are single lines meant for people and agents alike; they never contain
 API keys (see config.redact).
@@ -85,3 +88,7 @@ class UnknownTask(ProviderError):
 
 class SubmitOutcomeUnknown(ProviderError):
     kind = "submit_outcome_unknown"
+
+
+class Blocked(ProviderError):
+    kind = "blocked"

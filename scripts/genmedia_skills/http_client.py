@@ -99,8 +99,12 @@ class HttpClient:
             self.on_retry("GET %s: %s; retrying in %.1fs" % (path, problem, wait))
             self.sleep(wait)
 
-    def submit_json(self, path, body, rejected_statuses=(429,)):
-        """POST a paid submit; see the module docstring for when it is resent."""
+    def submit_json(self, path, body, rejected_statuses=(429,), resend_rejected=True):
+        """POST a paid submit; see the module docstring for when it is resent.
+
+        `resend_rejected=False` is for a POST that must never go twice (a pay): a
+        "rejected" status is then an unknown outcome (a 429 can come from a proxy after
+        the provider processed it), reported as SubmitOutcomeUnknown, never resent."""
         attempt = 0
         while True:
             attempt += 1
@@ -119,6 +123,10 @@ class HttpClient:
                     "POST %s was sent but its answer was lost (%s); the task may exist at the provider"
                     % (path, _describe(exc)))
             result = _parse(resp)
+            if resp.status_code in rejected_statuses and not resend_rejected:
+                raise SubmitOutcomeUnknown(
+                    "POST %s answered HTTP %d; it is not resent (it may have been processed)"
+                    % (path, resp.status_code), http_status=resp.status_code)
             if resp.status_code in rejected_statuses:
                 wait = parse_retry_after(resp.headers.get("Retry-After"))
                 wait = self.policy.delay(attempt, wait) if attempt < self.policy.attempts else None

@@ -61,12 +61,12 @@ class RunContext:
         """The exact command that resumes `task_id` (what `next` shows); `yes` adds the
         spending confirmation a payment gate needs."""
         argv = [_python(), sys.argv[0] or "script.py", "wait", "--task-id", task_id]
-        if yes:
-            argv.append("--yes")
         if self.simulated:
             argv.append("--simulate")
-        if self.artifacts_dir:
-            argv += ["--artifacts-dir", str(self.artifacts_dir)]
+        if self.store.root != config.DEFAULT_ARTIFACTS_ROOT:  # also a root from GENMEDIA_ARTIFACTS_DIR:
+            argv += ["--artifacts-dir", os.path.abspath(str(self.store.root))]  # another shell may lack it
+        if yes:
+            argv.append("--yes")
         return " ".join(shlex.quote(part) for part in argv)
 
     def close(self):

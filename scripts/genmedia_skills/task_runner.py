@@ -13,12 +13,12 @@ import os
 import random
 import time
 
-from . import exit_codes, result_document, result_markdown, task_status
+from . import exit_codes, payment_gate, result_document, result_markdown, task_status
 from .downloads import download
-from .errors import (AuthError, BadResponse, ConfirmationRequired, GenmediaError, SubmitOutcomeUnknown,
-                     TransportError, UnknownTask)
+from .errors import AuthError, BadResponse, Blocked, GenmediaError, SubmitOutcomeUnknown, TransportError, UnknownTask
 
 MAX_QUERY_FAILURES = 3   # consecutive failed queries (each already retried) before giving up
+NEVER_STARTED_SECONDS = 300.0   # provider seconds a task may sit queued-but-never-started (Snapshot.stalled)
 
 
 def _epoch(iso):
@@ -139,6 +139,10 @@ class Job:
             return self._finish(snap)
         if self.doc["status"] == task_status.AWAITING_PAYMENT:
             return self._payment_gate(may_pay)
+        if snap.stalled and self.doc["status"] == task_status.QUEUED:
+            code = self._never_started(snap.stalled)
+            if code is not None:
+                return code
         self.save()
         return None
 
@@ -162,53 +166,23 @@ class Job:
         doc["error"] = snap.error.to_dict() if snap.error else None
         self.set_next()
 
-    # -- the spending gate -------------------------------------------------------------------
-    def _claim_payment(self):
-        """Record the pay intent, unless another process already did: check and write under
-        the run lock, so two concurrent `wait --yes` can never both pay."""
-        with self.run.locked():
-            stored = (self.run.read() or {}).get("payment") or {}
-            if stored.get("requested_at"):
-                self.doc["payment"] = dict(stored, pay_status=self.doc["payment"].get("pay_status"))
-                self._write()
-                return False
-            self.doc["payment"].update(requested_at=result_document.now_iso(), outcome=None)
-            self.set_next()
-            self._write()   # the intent, before the pay POST: a crash after this never pays twice
-            return True
-
+    # -- states that need the user ----------------------------------------------------------
     def _payment_gate(self, may_pay):
-        """At `awaiting_payment`: stop with exit 6, or pay once if --yes; None = keep polling."""
-        ctx, doc = self.ctx, self.doc
-        payment = doc.setdefault("payment", {"pay_status": "pending"})
-        if self._pay_requested():  # asked before (maybe by a killed process): never again
-            self.save()
+        """At `awaiting_payment`: see payment_gate (pay once, ever, across roots)."""
+        return payment_gate.at_gate(self, may_pay)
+
+    def _never_started(self, reason):
+        """A queued task the provider says may never start: blocked (exit 4) once it has
+        stayed so for NEVER_STARTED_SECONDS since we submitted or began following it."""
+        since = self.doc.get("submitted_at") or self.doc["created_at"]
+        waited = payment_gate.seconds_since(since, self.ctx.poll_scale)
+        if waited is not None and waited < NEVER_STARTED_SECONDS:
             return None
-        if not (may_pay and ctx.yes):
-            doc["error"] = ConfirmationRequired(
-                "%s is waiting for payment before it continues; rerun with --yes to pay "
-                "(credits are charged once)" % ctx.adapter.provider).to_dict()
-            self.set_next()
-            self.save()
-            return exit_codes.NEEDS_CONFIRMATION
-        if not self._claim_payment():
-            return None
-        try:
-            paid = ctx.adapter.pay(ctx.http, doc["task_id"])
-        except (SubmitOutcomeUnknown, BadResponse) as exc:
-            payment["outcome"] = "answer_lost"
-            result_document.add_note(doc, "the pay request's answer was lost (%s); it is never resent: if the "
-                                          "provider still shows payment pending, pay in its dashboard" % exc.message)
-            self.save()
-            return None
-        except GenmediaError as exc:
-            payment["outcome"] = "rejected"
-            result_document.add_note(doc, "the pay request was refused; it is not sent again automatically")
-            return self.fail(exc)
-        payment.update(order_id=str(paid["order_id"]), price=paid.get("price"), outcome="paid")
-        ctx.progress.say("paid: order %s, %s credits" % (payment["order_id"], payment["price"]))
-        self.save()
-        return None
+        provider = self.ctx.adapter.provider
+        return self.fail(Blocked("%s still shows %s as %s (%s) since %s; it will not start on its own: check it "
+                                 "in the %s dashboard; if it runs there, run `next`, if it never started, "
+                                 "submit again" % (provider, self.doc["task_id"], self.doc["provider_status"],
+                                                    reason, since, provider)))
 
     def _finish(self, snap):
         self.doc["finished_at"] = self.doc["finished_at"] or result_document.now_iso()

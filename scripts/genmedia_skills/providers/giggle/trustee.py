@@ -8,6 +8,8 @@ Failure is judged from `status` and failed sub-steps, never from an `err_msg`
 while the job still runs (the original aborted on any err_msg).
 """
 
+import re
+
 from ... import catalog, task_status
 from ...errors import ProviderError, TaskFailed, UsageError
 from ...poll_schedule import PollSchedule
@@ -23,6 +25,8 @@ QUERY_PATH = "/api/v1/trustee_mode/mv/query"
 PAY_PATH = "/api/v1/trustee_mode/mv/pay"
 RETRY_PATH = "/api/v1/trustee_mode/mv/retry"
 PENDING_PROJECT = "<project_id from create>"
+GATE_STEPS = frozenset(("pay", "payment"))   # current_step values that mean "waiting for pay"
+_ALREADY_PAID = re.compile(r"(?i)already\s*paid|已支付|已付款")
 STATUS_TABLE = {"pending": task_status.QUEUED, "created": task_status.QUEUED,
                 "processing": task_status.RUNNING, "running": task_status.RUNNING,
                 "completed": task_status.SUCCEEDED, "success": task_status.SUCCEEDED,
@@ -57,6 +61,15 @@ def _music(opts):
         if not value:
             raise UsageError("--%s: missing; custom music needs --lyrics, --style and --title" % key)
     return dict(custom, music_generate_type="custom")
+
+
+def _at_gate(pay_status, current_step):
+    """The payment gate, by exact signals only: pay_status `pending`, or a step named
+    exactly like the pay step; `paid` vetoes both (a step `payload` is no gate)."""
+    pay = (pay_status or "").strip().lower()
+    if pay == "paid":
+        return False
+    return pay == "pending" or (current_step or "").strip().lower() in GATE_STEPS
 
 
 def _steps(data):
@@ -139,17 +152,27 @@ class GiggleTrustee(GiggleGeneration):
             message = err_msg or detail or "no reason given"
             error = TaskFailed("giggle.pro music video failed at %s: %s" % (progress["current_step"] or "?", message),
                                provider_message=err_msg or detail or None)
-        elif (pay_status or "").lower() == "pending" or "pay" in (progress["current_step"] or "").lower():
+        elif _at_gate(pay_status, progress["current_step"]):
             status = task_status.AWAITING_PAYMENT
         elif err_msg:
             note = "the provider reported %r while the job kept running (not treated as a failure)" % err_msg
+        stalled = None
+        if status == task_status.QUEUED and not progress["current_step"] and not progress["completed_steps"]:
+            stalled = "the project exists but its workflow never started (its submit may not have been processed)"
         return Snapshot(status, word, error=error, note=note, progress=progress, outputs=outputs,
-                        payment={"pay_status": pay_status} if pay_status else None)
+                        payment={"pay_status": pay_status} if pay_status else None, stalled=stalled)
 
     def pay(self, http, project_id):
-        """POST pay once (the runner records the intent first); returns {order_id, price}."""
-        resp = http.submit_json(PAY_PATH, {"project_id": project_id})
-        return unwrap(resp, "giggle/mv-pay.response.json", "payment")
+        """POST pay once, never resent, not even after a 429 (the runner records the intent
+        first). Returns {order_id, price}, or {already_paid: True} when giggle.pro refuses
+        because the project is paid: that is the outcome we wanted, not a rejection."""
+        resp = http.submit_json(PAY_PATH, {"project_id": project_id}, resend_rejected=False)
+        try:
+            return unwrap(resp, "giggle/mv-pay.response.json", "payment")
+        except ProviderError as exc:
+            if exc.kind == "rejected" and _ALREADY_PAID.search(exc.provider_message or ""):
+                return {"already_paid": True}
+            raise
 
     def retry(self, http, project_id, step):
         body = {"project_id": project_id, "current_step": step}

@@ -186,7 +186,8 @@ class Trustee(object):
 
         def change(record):
             now = time.time()
-            pay_status = view(record, now)["pay_status"]
+            # Paid is what the billing side knows, even while queries still show pending.
+            pay_status = "paid" if record.get("paid_at") is not None else view(record, now)["pay_status"]
             # Every call is kept, refused ones too, so tests can assert "paid exactly once".
             call = {"at": now, "accepted": pay_status == "pending"}
             record.setdefault("pay_calls", []).append(call)
@@ -195,7 +196,7 @@ class Trustee(object):
                 return True, trustee_error(400, call["msg"])
             order = {"order_id": "sim-order-" + uuid.uuid4().hex[:16],
                      "price": TYPES[record["type"]]["price"]}
-            record.update(order, paid_at=now)
+            record.update(order, paid_at=now, pay_shows_at=now + float(self.sim.pay_visible_after))
             call["order_id"] = order["order_id"]
             return True, order
 
@@ -246,7 +247,10 @@ class Trustee(object):
 
 
 def register(sim, router):
-    """Provider module hook: add the trustee routes; expose `sim.pay_calls(project_id)`."""
+    """Provider module hook: add the trustee routes; expose `sim.pay_calls(project_id)` and
+    `sim.pay_visible_after` (seconds a taken payment still reads `pay_status: pending` in
+    queries, as an eventually consistent billing view does; 0 by default)."""
+    sim.pay_visible_after = 0.0
     trustee = Trustee(sim)
     for route in trustee.routes():
         router.add(route)

@@ -88,7 +88,7 @@ def view(record, now):
     """
     steps = [{"step": name, "status": "pending", "sub_steps": _subs(subs, lambda i: "pending")}
              for name, _, subs in PLAN]
-    out = {"status": "pending", "pay_status": "paid" if record.get("paid_at") is not None else None,
+    out = {"status": "pending", "pay_status": "paid" if _paid_at(record, now) is not None else None,
            "current_step": None, "completed": [], "err_msg": "", "steps": steps,
            "failed_step": None, "shot_count": None}
     if record.get("submitted_at") is not None:  # else: created only, nothing has started
@@ -98,10 +98,20 @@ def view(record, now):
     return out
 
 
+def _paid_at(record, now):
+    """When the payment shows in queries, or None while it does not (yet). A pay can be
+    taken before queries show it (`pay_shows_at`, Simulator.pay_visible_after)."""
+    paid_at = record.get("paid_at")
+    if paid_at is None:
+        return None
+    shows_at = max(float(paid_at), float(record.get("pay_shows_at") or paid_at))
+    return shows_at if now >= shows_at else None
+
+
 def _walk(record, now, out, steps):
     total = float(record["duration"])
     run_at, start = float(record["run"]["at"]), int(record["run"]["from"])
-    paid_at = record.get("paid_at")
+    paid_at = _paid_at(record, now)
     outcome = record.get("outcome", "succeed")
     t = run_at
     for idx, (name, share, subs) in enumerate(PLAN):
