@@ -108,7 +108,10 @@ def test_a_pay_answered_429_is_never_resent(mv, sim):
 def test_concurrent_waits_from_different_roots_pay_once(mv, sim, artifacts):
     gate = start(mv)
     assert gate.code == 6
-    procs = [mv.popen("wait", "--task-id", gate.json["task_id"], "--yes", env=other_root(artifacts, "r%d" % i))
+    sim.pay_visible_after = 0.5   # the others still see "pending" after the first pay
+    slower = {"GENMEDIA_POLL_SCALE": "0.01"}   # so that lag is within the pay-settle window
+    procs = [mv.popen("wait", "--task-id", gate.json["task_id"], "--yes", env=dict(other_root(artifacts, "r%d" % i),
+                                                                                    **slower))
              for i in range(4)]
     outs = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], outs
