@@ -6,7 +6,7 @@ import re
 import pytest
 
 from genmedia_skills import errors, exit_codes
-from genmedia_skills.errors import (AuthError, BadResponse, ConfirmationRequired, GenmediaError, ProviderError,
+from genmedia_skills.errors import (AuthError, BadResponse, Blocked, ConfirmationRequired, GenmediaError, ProviderError,
                              SubmitOutcomeUnknown, TaskFailed, TransportError, UnknownTask, UsageError)
 
 EXPECTED = {
@@ -20,6 +20,7 @@ EXPECTED = {
     BadResponse: (4, ProviderError, "bad_response"),
     UnknownTask: (4, ProviderError, "unknown_task"),
     SubmitOutcomeUnknown: (4, ProviderError, "submit_outcome_unknown"),
+    Blocked: (4, ProviderError, "blocked"),
 }
 CONSTANTS = {name: value for name, value in vars(exit_codes).items()
              if name.isupper() and isinstance(value, int) and not isinstance(value, bool)}
