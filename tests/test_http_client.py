@@ -312,6 +312,16 @@ def test_submit_json_429_without_budget_left_is_transport_error(sim):
     assert sim.tasks() == []
 
 
+def test_submit_json_that_must_never_go_twice_is_not_resent_after_429(sim):
+    # a pay: a 429 may come from a proxy after the provider took the money
+    sim.faults.add(SUBMIT_ROUTE, "http_429", times=1, retry_after=0)
+    client, sleeps = make_client(sim.base_url, attempts=5)
+    with pytest.raises(SubmitOutcomeUnknown) as info:
+        client.submit_json(T2I, BODY, resend_rejected=False)
+    assert info.value.http_status == 429 and "not resent" in info.value.message
+    assert sim.count(SUBMIT_ROUTE) == 1 and sleeps == []
+
+
 def test_submit_json_429_with_retry_after_over_ceiling_is_not_waited_for(sim):
     sim.faults.add(SUBMIT_ROUTE, "http_429", times=1, retry_after=3600)
     client, sleeps = make_client(sim.base_url, attempts=5, ceiling=60)

@@ -15,7 +15,8 @@ import time
 
 from . import exit_codes, payment_gate, result_document, result_markdown, task_status
 from .downloads import download
-from .errors import AuthError, BadResponse, Blocked, GenmediaError, SubmitOutcomeUnknown, TransportError, UnknownTask
+from .errors import (AuthError, BadResponse, Blocked, GenmediaError, SubmitOutcomeUnknown,
+                     TransportError, UnknownTask)
 
 MAX_QUERY_FAILURES = 3   # consecutive failed queries (each already retried) before giving up
 NEVER_STARTED_SECONDS = 300.0   # provider seconds a task may sit queued-but-never-started (Snapshot.stalled)
@@ -175,8 +176,7 @@ class Job:
         """A queued task the provider says may never start: blocked (exit 4) once it has
         stayed so for NEVER_STARTED_SECONDS since we submitted or began following it."""
         since = self.doc.get("submitted_at") or self.doc["created_at"]
-        waited = payment_gate.seconds_since(since, self.ctx.poll_scale)
-        if waited is not None and waited < NEVER_STARTED_SECONDS:
+        if (time.time() - _epoch(since)) / self.ctx.poll_scale < NEVER_STARTED_SECONDS:
             return None
         provider = self.ctx.adapter.provider
         return self.fail(Blocked("%s still shows %s as %s (%s) since %s; it will not start on its own: check it "
