@@ -303,6 +303,17 @@ def test_dropped_pay_answer_still_records_one_payment(sim):
     assert sim.count("giggle.submit") == 2  # project-create and mv-submit are submit routes
 
 
+def test_a_taken_payment_can_show_late_and_is_never_taken_twice(sim):
+    sim.pay_visible_after = 0.3   # billing took it; the project view catches up later
+    project_id = start(sim, duration=0)
+    assert_envelope(pay(sim, project_id), 200)
+    assert at_gate(data(sim, project_id)) and data(sim, project_id)["pay_status"] == "pending"
+    assert_envelope(pay(sim, project_id), 400, "already paid")
+    d = wait_for(sim, project_id, lambda d: d["status"] == "completed")
+    assert d["pay_status"] == "paid"
+    assert [c["accepted"] for c in sim.pay_calls(project_id)] == [True, False]
+
+
 def test_fail_outcome_then_retry_from_the_failed_step(sim):
     project_id = start(sim, duration=20, kind="fail")
     wait_for(sim, project_id, at_gate)
