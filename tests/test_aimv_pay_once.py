@@ -34,6 +34,7 @@ def assert_blocked(res, status="awaiting_payment"):
     assert res.code == 4 and res.json["status"] == status, res
     assert res.json["error"]["kind"] == "blocked" and "dashboard" in res.json["error"]["message"], res
     assert res.json["next"] and "--yes" not in res.json["next"] and res.json["task_id"] in res.json["next"]
+    assert "warning: blocked: " in res.stderr
 
 
 def test_a_pay_answered_500_is_never_paid_again_from_another_root(mv, sim, artifacts):

@@ -92,6 +92,7 @@ def _settled_or_blocked(job):
                   "in the %s dashboard (pay there if it is still unpaid), then run `next`"
                   % (ctx.adapter.provider, doc["task_id"], payment.get("requested_at"), outcome,
                      ctx.adapter.provider))
+    ctx.progress.warn("blocked: " + exc.message)
     return job.fail(exc)
 
 

@@ -179,10 +179,11 @@ class Job:
         if (time.time() - _epoch(since)) / self.ctx.poll_scale < NEVER_STARTED_SECONDS:
             return None
         provider = self.ctx.adapter.provider
-        return self.fail(Blocked("%s still shows %s as %s (%s) since %s; it will not start on its own: check it "
-                                 "in the %s dashboard; if it runs there, run `next`, if it never started, "
-                                 "submit again" % (provider, self.doc["task_id"], self.doc["provider_status"],
-                                                    reason, since, provider)))
+        exc = Blocked("%s still shows %s as %s (%s) since %s; it will not start on its own: check it in the %s "
+                      "dashboard; if it runs there, run `next`, if it never started, submit again"
+                      % (provider, self.doc["task_id"], self.doc["provider_status"], reason, since, provider))
+        self.ctx.progress.warn("blocked: " + exc.message)
+        return self.fail(exc)
 
     def _finish(self, snap):
         self.doc["finished_at"] = self.doc["finished_at"] or result_document.now_iso()
