@@ -54,8 +54,8 @@ def state_dir():
     env = os.environ.get("GENMEDIA_STATE_DIR")
     if env and env.strip():
         return Path(env).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg).expanduser() if xdg and os.path.isabs(os.path.expanduser(xdg)) else Path.home() / ".local" / "share"
+    xdg = os.path.expanduser(os.environ.get("XDG_DATA_HOME") or "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".local" / "share"   # the XDG spec ignores relative
     return base / "genmedia-skills"
 
 

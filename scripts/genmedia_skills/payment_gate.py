@@ -50,10 +50,9 @@ def _adopt(job, record, ledger):
     if record.get("outcome") in ("paid", "already_paid", "answer_lost", "rejected"):
         payment["outcome"] = record["outcome"]
     where = record.get("run_dir")
-    result_document.add_note(job.doc, "pay was already requested for this project at %s%s (pay ledger %s); "
-                                      "it is never sent again" % (payment["requested_at"],
-                                                                  " by run %s" % where if isinstance(where, str) else "",
-                                                                  ledger.dir))
+    by = " by run %s" % where if isinstance(where, str) else ""
+    result_document.add_note(job.doc, "pay was already requested for this project at %s%s (pay ledger %s); it is "
+                                      "never sent again" % (payment["requested_at"], by, ledger.dir))
 
 
 def _claim(job, ledger, key):
