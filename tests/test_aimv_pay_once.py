@@ -9,6 +9,7 @@ import http.server
 import json
 import shlex
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,15 @@ from conftest import TEST_KEY, sim_cli
 from test_aimv_e2e import AIMV, calls, mv, start  # noqa: F401 (mv is a fixture)
 
 PAY_PATH = "/api/v1/trustee_mode/mv/pay"
+
+
+def _wait_until(predicate, deadline=20.0, required=True):
+    end = time.time() + deadline
+    while time.time() < end:
+        if predicate():
+            return
+        time.sleep(0.01)
+    assert not required, "condition not reached"
 
 
 def pays(sim):
@@ -88,14 +98,19 @@ def test_a_lost_pay_answer_while_still_pending_is_blocked_not_paid_again(mv, sim
 def test_already_paid_from_the_provider_counts_as_paid(mv, sim):
     gate = start(mv)
     assert gate.code == 6, gate
-    sim.pay_visible_after = 0.8   # paid elsewhere (dashboard, another machine); queries lag
-    paid = requests.post(sim.base_url + PAY_PATH, json={"project_id": gate.json["task_id"]},
-                         headers={"x-auth": TEST_KEY}, timeout=5)
+    project = gate.json["task_id"]
+    sim.pay_visible_after = 3600   # paid elsewhere (dashboard, another machine); queries lag
+    paid = requests.post(sim.base_url + PAY_PATH, json={"project_id": project}, headers={"x-auth": TEST_KEY},
+                         timeout=5)
     assert paid.status_code == 200
-    res = mv("wait", "--task-id", gate.json["task_id"], "--yes", env={"GENMEDIA_POLL_SCALE": "0.01"})
-    assert res.code == 0 and res.json["status"] == "succeeded", res
-    assert res.json["payment"]["outcome"] == "already_paid" and res.json["error"] is None
-    assert [c["accepted"] for c in sim.pay_calls(gate.json["task_id"])] == [True, False]
+    proc = mv.popen("wait", "--task-id", project, "--yes", env={"GENMEDIA_POLL_SCALE": "0.01"})
+    _wait_until(lambda: len(sim.pay_calls(project)) == 2)   # ours, refused: "already paid"
+    sim.pay_visible_after = 0   # the provider's view catches up
+    out, err = proc.communicate(timeout=60)
+    doc = json.loads(out)
+    assert proc.returncode == 0 and doc["status"] == "succeeded", (out, err)
+    assert doc["payment"]["outcome"] == "already_paid" and doc["error"] is None
+    assert [c["accepted"] for c in sim.pay_calls(project)] == [True, False]
 
 
 def test_a_pay_answered_429_is_never_resent(mv, sim):
@@ -109,11 +124,16 @@ def test_a_pay_answered_429_is_never_resent(mv, sim):
 def test_concurrent_waits_from_different_roots_pay_once(mv, sim, artifacts):
     gate = start(mv)
     assert gate.code == 6
-    sim.pay_visible_after = 0.5   # the others still see "pending" after the first pay
-    slower = {"GENMEDIA_POLL_SCALE": "0.01"}   # so that lag is within the pay-settle window
+    sim.pay_visible_after = 3600   # after the first pay the others still see "pending"...
+    slower = {"GENMEDIA_POLL_SCALE": "0.01"}   # (a pay-settle window of 1.2 s)
     procs = [mv.popen("wait", "--task-id", gate.json["task_id"], "--yes", env=dict(other_root(artifacts, "r%d" % i),
                                                                                     **slower))
              for i in range(4)]
+    _wait_until(lambda: sim.pay_calls(gate.json["task_id"]))
+    paid_at = sim.pay_calls(gate.json["task_id"])[0]["at"]
+    _wait_until(lambda: len([r for r in calls(sim, "giggle.mv-query") if r.time > paid_at]) >= 4, deadline=1.0,
+                required=False)
+    sim.pay_visible_after = 0   # ...until every process has looked at least once
     outs = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], outs
     assert pays(sim) == 1 and len(sim.pay_calls(gate.json["task_id"])) == 1

@@ -80,7 +80,7 @@ def _done(name_subs):
     return _subs(name_subs, lambda i: "completed")
 
 
-def view(record, now):
+def view(record, now, pay_lag=0.0):
     """The project as the query endpoint describes it (without URLs).
 
     Keys: status, pay_status, current_step, completed (list), err_msg, steps (list of
@@ -88,30 +88,29 @@ def view(record, now):
     """
     steps = [{"step": name, "status": "pending", "sub_steps": _subs(subs, lambda i: "pending")}
              for name, _, subs in PLAN]
-    out = {"status": "pending", "pay_status": "paid" if _paid_at(record, now) is not None else None,
+    out = {"status": "pending", "pay_status": "paid" if _paid_at(record, now, pay_lag) is not None else None,
            "current_step": None, "completed": [], "err_msg": "", "steps": steps,
            "failed_step": None, "shot_count": None}
     if record.get("submitted_at") is not None:  # else: created only, nothing has started
-        _walk(record, now, out, steps)
+        _walk(record, now, out, steps, pay_lag)
     if "storyboard" in out["completed"]:
         out["shot_count"] = shot_count(record["project_id"], record["type"])
     return out
 
 
-def _paid_at(record, now):
-    """When the payment shows in queries, or None while it does not (yet). A pay can be
-    taken before queries show it (`pay_shows_at`, Simulator.pay_visible_after)."""
-    paid_at = record.get("paid_at")
-    if paid_at is None:
+def _paid_at(record, now, pay_lag):
+    """When the payment shows in queries, or None while it does not (yet): a taken pay
+    can show `pay_lag` seconds late (Simulator.pay_visible_after)."""
+    if record.get("paid_at") is None:
         return None
-    shows_at = max(float(paid_at), float(record.get("pay_shows_at") or paid_at))
+    shows_at = float(record["paid_at"]) + max(0.0, float(pay_lag))
     return shows_at if now >= shows_at else None
 
 
-def _walk(record, now, out, steps):
+def _walk(record, now, out, steps, pay_lag):
     total = float(record["duration"])
     run_at, start = float(record["run"]["at"]), int(record["run"]["from"])
-    paid_at = _paid_at(record, now)
+    paid_at = _paid_at(record, now, pay_lag)
     outcome = record.get("outcome", "succeed")
     t = run_at
     for idx, (name, share, subs) in enumerate(PLAN):
