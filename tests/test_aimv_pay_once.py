@@ -49,12 +49,12 @@ def assert_blocked(res, status="awaiting_payment"):
 
 def test_a_pay_answered_500_is_never_paid_again_from_another_root(mv, sim, artifacts):
     sim.faults.add("giggle.mv-pay", "http_500")   # not processed: the project stays unpaid
-    res = start(mv, "--yes", "--timeout", "5")
+    res = start(mv, "--yes", "--timeout", "30")
     assert_blocked(res)
     assert res.json["payment"]["outcome"] == "answer_lost" and pays(sim) == 1
     ledger = list((artifacts.parent / "state" / "pay-ledger" / "giggle").glob("*.json"))
     assert len(ledger) == 1 and json.loads(ledger[0].read_text())["project_id"] == res.json["task_id"]
-    again = mv("wait", "--task-id", res.json["task_id"], "--yes", "--timeout", "5", env=other_root(artifacts))
+    again = mv("wait", "--task-id", res.json["task_id"], "--yes", "--timeout", "30", env=other_root(artifacts))
     assert_blocked(again)
     assert again.json["run_id"] != res.json["run_id"] and again.json["payment"]["requested_at"]
     assert any("never sent again" in note for note in again.json["notes"])
@@ -73,11 +73,11 @@ def _damage(path, how):
 def test_a_damaged_result_json_never_leads_to_a_second_pay(mv, sim):
     for how in ("truncated", "payment block removed"):
         sim.faults.add("giggle.mv-pay", "http_500")
-        first = start(mv, "--yes", "--timeout", "5")
+        first = start(mv, "--yes", "--timeout", "30")
         assert first.code == 4 and first.json["payment"]["requested_at"], first
         before = pays(sim)
         _damage(Path(first.json["artifacts"]["json"]), how)
-        res = mv("wait", "--task-id", first.json["task_id"], "--yes", "--timeout", "5")
+        res = mv("wait", "--task-id", first.json["task_id"], "--yes", "--timeout", "30")
         assert_blocked(res)
         assert pays(sim) == before, how
 
@@ -85,11 +85,11 @@ def test_a_damaged_result_json_never_leads_to_a_second_pay(mv, sim):
 def test_a_lost_pay_answer_while_still_pending_is_blocked_not_paid_again(mv, sim, artifacts):
     sim.pay_visible_after = 3600   # the pay was taken, but queries keep showing it pending
     sim.faults.add("giggle.mv-pay", "drop")
-    res = start(mv, "--yes", "--timeout", "5")
+    res = start(mv, "--yes", "--timeout", "30")
     assert_blocked(res)   # was: exit 5 awaiting_payment on every call, no error
     assert res.json["payment"]["outcome"] == "answer_lost"
     for env in (None, other_root(artifacts)):
-        again = mv("wait", "--task-id", res.json["task_id"], "--yes", "--timeout", "5", env=env)
+        again = mv("wait", "--task-id", res.json["task_id"], "--yes", "--timeout", "30", env=env)
         assert_blocked(again)
         assert "pending" in again.json["error"]["message"] and res.json["task_id"] in again.json["error"]["message"]
     assert pays(sim) == 1
@@ -115,7 +115,7 @@ def test_already_paid_from_the_provider_counts_as_paid(mv, sim):
 
 def test_a_pay_answered_429_is_never_resent(mv, sim):
     sim.faults.add("giggle.mv-pay", "http_429", retry_after=0)
-    res = start(mv, "--yes", "--timeout", "5")
+    res = start(mv, "--yes", "--timeout", "30")
     assert_blocked(res)
     assert res.json["payment"]["outcome"] == "answer_lost" and pays(sim) == 1
     assert any("429" in note for note in res.json["notes"])
@@ -163,7 +163,7 @@ def test_a_project_whose_submit_was_never_processed_is_blocked_not_queued(mv, si
     sim.faults.add("giggle.mv-submit", "http_500")   # rejected before processing: created, never started
     res = start(mv, "--yes")
     assert res.code == 4 and res.json["status"] == "unknown", res
-    again = mv("wait", "--task-id", res.json["task_id"], "--yes", "--timeout", "5")
+    again = mv("wait", "--task-id", res.json["task_id"], "--yes", "--timeout", "30")
     assert_blocked(again, status="queued")   # was: exit 5 `queued` on every call
     assert "never started" in again.json["error"]["message"]
     assert len(calls(sim, "giggle.mv-submit")) == 1 and pays(sim) == 0
