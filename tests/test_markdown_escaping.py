@@ -82,3 +82,12 @@ def test_a_hostile_failure_message_stays_inert(cli):
     markdown = open(res.json["artifacts"]["md"], encoding="utf-8").read()
     assert rendered_problems(markdown) == []
     assert "alert(1)" in markdown   # shown, as text
+
+
+def test_a_hostile_error_message_reaches_stderr_without_escapes(cli):
+    provider, run = cli
+    provider.on("GET " + QUERY, json_answer(envelope(None, code=404, msg="task not found\x1b]0;pwned\x07\x1b[2J\r\n!"),
+                                            status=404))
+    res = run("status", "--task-id", "t-9")
+    assert res.code == 4, res
+    assert "not found" in res.stderr and control_characters(res.stderr) == []
