@@ -102,8 +102,9 @@ def test_a_key_that_cannot_go_in_a_header_is_refused_before_anything_happens(nam
         env = base_env(artifacts)
         env.update(GIGGLE_API_KEY=key, GIGGLE_BASE_URL=provider.base_url)
         cli = Cli(IMAGE_SCRIPT, env, tmp_path)
-        results = [cli("run", "--prompt", "a fox", "--timeout", "5"),
-                   cli("wait", "--task-id", "t-1", "--timeout", "5")]
+        results = [cli("run", "--prompt", "a fox", "--timeout", "5")]
+        if name in ("newline inside", "chinese"):   # wait reads the key on the same path; two suffice
+            results.append(cli("wait", "--task-id", "t-1", "--timeout", "5"))
     assert provider.requests == [], "nothing may be sent with a malformed key"
     for res in results:
         assert res.code == 3, res
