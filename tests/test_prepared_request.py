@@ -9,7 +9,7 @@ import pytest
 
 from genmedia_skills import exit_codes
 from genmedia_skills.errors import UsageError
-from genmedia_skills.prepared_request import ELIDE_BASE64_OVER, Prepared
+from genmedia_skills.prepared_request import Prepared
 from genmedia_skills.references import parse_reference
 
 T2I = "/api/v1/generation/text-to-image"
@@ -99,7 +99,6 @@ def test_check_with_an_image_to_image_schema_refuses_resolution():
 def test_display_body_elides_long_base64_with_the_reference_record():
     data = image(4000)
     ref = b64_ref(data)
-    assert len(ref.value) > ELIDE_BASE64_OVER
     prepared = i2i([ref])
     shown = prepared.display_body()
     digest = hashlib.sha256(data).hexdigest()
@@ -120,21 +119,12 @@ def test_display_body_does_not_touch_the_body_sent():
     assert prepared.check() is prepared
 
 
-def test_short_base64_is_left_as_is():
-    ref = b64_ref(image(100))
-    assert len(ref.value) <= ELIDE_BASE64_OVER
-    prepared = i2i([ref])
-    assert prepared.display_body() == prepared.body
-
-
-def test_the_limit_is_one_kibibyte_of_base64_text():
-    assert ELIDE_BASE64_OVER == 1024
-    at_limit = b64_ref(image(768))          # 768 bytes -> exactly 1024 base64 characters
-    over = b64_ref(image(771, seed=b"y"))   # -> 1028 characters
-    assert (len(at_limit.value), len(over.value)) == (1024, 1028)
-    shown = i2i([at_limit, over]).display_body()["reference_images"]
-    assert shown[0] == {"base64": at_limit.value}
-    assert shown[1]["base64"] == "<base64: 771 bytes, sha256 %s>" % over.record["sha256"]
+def test_short_base64_is_recorded_by_digest_too():
+    # issue 6.20: the README promises references by sha256, whatever their size
+    for size in (60, 768):
+        ref = b64_ref(image(size, seed=b"s%d" % size))
+        shown = i2i([ref]).display_body()["reference_images"]
+        assert shown == [{"base64": "<base64: %d bytes, sha256 %s>" % (size, ref.record["sha256"])}]
 
 
 def test_each_payload_is_described_by_its_own_record():
@@ -145,7 +135,7 @@ def test_each_payload_is_described_by_its_own_record():
     assert shown == [
         {"base64": "<base64: 3000 bytes, sha256 %s>" % long1.record["sha256"]},
         {"url": "https://example.com/cat.png"},
-        {"base64": short.value},
+        {"base64": "<base64: 50 bytes, sha256 %s>" % short.record["sha256"]},
         {"asset_id": "abc123"},
         {"base64": "<base64: 5000 bytes, sha256 %s>" % long2.record["sha256"]},
     ]

@@ -133,7 +133,9 @@ def test_asset_id_and_base64_frames(video_cli, sim):
     assert res.code == 0, res
     assert res.json["request"]["path"] == I2V
     body = res.json["request"]["body"]
-    assert body["start_frame"] == {"asset_id": "frame_01"} and body["end_frame"] == {"base64": b64}
+    digest = hashlib.sha256(base64.b64decode(b64)).hexdigest()
+    assert body["start_frame"] == {"asset_id": "frame_01"}
+    assert body["end_frame"] == {"base64": "<base64: %d bytes, sha256 %s>" % (len(base64.b64decode(b64)), digest)}
     # An end frame alone is image-to-video too.
     sim.outcomes.add("succeed", duration=20)
     res = video_cli("run", "--prompt", "x", "--end-frame", "asset_id:abc123", "--no-download")

@@ -5,6 +5,8 @@
   crash never sees half a file; writers of one run serialize on a lock file.
 - A task_id is never used as a path: lookups go through <root>/<skill>/.by-task/
   <sha256(task_id)>, so a hostile id cannot escape the root.
+- Nothing is written through a symlink planted in a run (see safe_files), and every
+  byte written passes the redaction of the configured keys (see redaction).
 """
 
 import contextlib
@@ -16,6 +18,9 @@ import secrets
 import tempfile
 import time
 from pathlib import Path
+
+from .redaction import redact, redact_bytes, to_json
+from .safe_files import UnsafePath, open_lock, real_dir
 
 try:
     import fcntl
@@ -83,23 +88,32 @@ class Run:
         if fcntl is None:
             yield
             return
-        with open(str(self.dir / ".lock"), "a+") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        fd = open_lock(self._real_dir() / ".lock")
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)   # closing releases the lock
+
+    def _real_dir(self):
+        """The run directory, refused if something replaced it with a symlink."""
+        if self.dir.is_symlink():
+            raise UnsafePath("%s is a symbolic link; refusing to write through it" % self.dir)
+        return self.dir
 
     def write(self, document, markdown):
-        atomic_write(self.json_path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-        atomic_write(self.md_path, markdown)
+        self._real_dir()
+        atomic_write(self.json_path, to_json(document, indent=2) + "\n")
+        atomic_write(self.md_path, redact(markdown, urls=False))
 
     def save_raw(self, name, body):
         """Keep a provider body that failed validation, for the person debugging it."""
-        raw_dir = self.dir / "raw"
-        raw_dir.mkdir(exist_ok=True)
+        raw_dir = real_dir(self._real_dir() / "raw")
         path = raw_dir / re.sub(r"[^A-Za-z0-9._-]", "_", name)
-        atomic_write(path, body if isinstance(body, (bytes, str)) else repr(body))
+        if isinstance(body, bytes):
+            atomic_write(path, redact_bytes(body))
+        else:
+            atomic_write(path, redact(body if isinstance(body, str) else repr(body), urls=False))
         return path
 
 
@@ -130,8 +144,8 @@ class ArtifactStore:
     def remember_task(self, run, task_id):
         """Record which run holds `task_id` (written right after submit)."""
         path = self._index_path(run.skill, task_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps({"task_id": task_id, "run_id": run.run_id}))
+        real_dir(path.parent)
+        atomic_write(path, to_json({"task_id": task_id, "run_id": run.run_id}))
 
     def find_task(self, skill, task_id):
         """The run that holds `task_id` in `skill`, or None."""

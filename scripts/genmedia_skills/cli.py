@@ -4,7 +4,6 @@ stderr and the exit codes of exit_codes.py. No command ends in a traceback.
 """
 
 import inspect
-import json
 import signal
 import sys
 from typing import Optional
@@ -23,7 +22,8 @@ except ImportError:
 
 from . import exit_codes
 from .errors import GenmediaError, UsageError
-from .redaction import redact
+from .redaction import to_json
+from .terminal_text import for_terminal
 
 DEFAULT_TIMEOUT = 540.0   # fits the ~10 minute tool-call limit of coding agents
 EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join("  %-3d %s" % row for row in exit_codes.TABLE)
@@ -57,12 +57,12 @@ def check_timeout(value):
 
 
 def emit(document):
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(to_json(document, indent=2) + "\n")
     sys.stdout.flush()
 
 
 def _one_line(text):
-    return " ".join(redact(str(text)).split())
+    return for_terminal(text)
 
 
 class SkillCLI:

@@ -86,14 +86,31 @@ class Credentials:
         return "Credentials(base_url=%r, simulated=%r)" % (self.base_url, self.simulated)
 
 
+def _key_problem(key):
+    """Why `key` cannot be sent in an HTTP header as-is, or None. Never shows the key."""
+    for char in key:
+        if not ("!" <= char <= "~"):   # visible ASCII only: what every provider's keys use
+            return "it contains %s" % ("a space" if char == " " else "a non-ASCII character" if char > "\x9f"
+                                       else "a control character (e.g. a newline or tab)")
+    return None
+
+
 def credentials(key_var, base_var, default_base, *, key_help, required=True):
-    """Read a provider's key and base URL from the environment."""
-    key = (os.environ.get(key_var) or "").strip()
+    """Read a provider's key and base URL from the environment.
+
+    Surrounding whitespace (a pasted newline) is dropped; a key with anything but
+    visible ASCII inside is refused (exit 3) before anything is written or sent."""
+    raw = os.environ.get(key_var) or ""
+    if raw.strip():
+        register_secret(raw)   # first: whatever happens next, no spelling of it may leak
+    key = raw.strip()
     base = (os.environ.get(base_var) or "").strip() or default_base
     if not base.startswith(("http://", "https://")):
         raise UsageError("environment %s=%r: expected an http(s) URL" % (base_var, base))
-    if key:
-        register_secret(key)
-    elif required:
+    problem = _key_problem(key)
+    if problem:
+        raise AuthError("%s is not a usable API key: %s; copy the key again from the provider's "
+                        "dashboard" % (key_var, problem), kind="invalid_key")
+    if not key and required:
         raise AuthError("%s is not set: %s" % (key_var, key_help), kind="missing_key")
     return Credentials(base, key or None)

@@ -1,32 +1,54 @@
 """Stream provider result files into the run's outputs/ directory.
 
 Never loads a file into memory: chunks go to a .part file while sha256 and the
-size are computed; the size cap and the expected content type are enforced on
-the way; the finished file is renamed into place atomically.
+size are computed; the size cap, the expected content type and the file's first
+bytes (media_types) are enforced on the way; the finished file is renamed into
+place atomically. Only http(s) URLs are fetched; the .part file is created
+exclusively, never through a planted symlink (safe_files).
 """
 
+import contextlib
 import hashlib
+import itertools
 import os
-from pathlib import Path
+import secrets
+from urllib.parse import urlsplit
 
 import requests
 
+from . import media_types
 from .errors import GenmediaError
+from .safe_files import UnsafePath, create_exclusive, real_dir
 
 CHUNK = 256 * 1024
-EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/gif": ".gif",
-              "video/mp4": ".mp4", "video/quicktime": ".mov", "video/webm": ".webm",
-              "audio/mpeg": ".mp3", "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/mp4": ".m4a"}
 
 
 class DownloadError(GenmediaError):
     kind = "download"
 
 
+def _first_bytes(chunks, want):
+    """(head of at least `want` bytes unless the body is shorter, the chunks it took)."""
+    taken, size = [], 0
+    for chunk in chunks:
+        taken.append(chunk)
+        size += len(chunk)
+        if size >= want:
+            break
+    return b"".join(taken)[:want], taken
+
+
 def download(http, url, dest_dir, stem, *, kind, max_bytes):
     """Fetch `url` to dest_dir/stem.<ext>; returns {path, sha256, bytes, content_type}."""
-    dest_dir = Path(dest_dir)
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):   # file://, ftp:, data: — nothing to retry
+        raise DownloadError("result URL scheme %r is not http or https; not downloaded" % (scheme or "none"))
+    try:
+        dest_dir = real_dir(dest_dir)
+    except UnsafePath:
+        raise
+    except OSError as exc:
+        raise DownloadError("cannot write %s: %s" % (dest_dir, exc)) from None
     resp = http.stream(url)
     try:
         if resp.status_code != 200:
@@ -37,12 +59,19 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes):
         declared = resp.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
             raise DownloadError("file is %s bytes; the limit is %d" % (declared, max_bytes))
-        target = dest_dir / (stem + EXTENSIONS.get(ctype, ".bin"))
-        part = target.with_name(target.name + ".%d.part" % os.getpid())
-        digest, size = hashlib.sha256(), 0
+        chunks = resp.iter_content(CHUNK)
+        head, taken = _first_bytes(chunks, media_types.SNIFF_BYTES)
         try:
-            with open(str(part), "wb") as handle:
-                for chunk in resp.iter_content(CHUNK):
+            ext = media_types.extension(ctype, kind, head)
+        except media_types.Mismatch as exc:
+            raise DownloadError("refused: %s" % exc) from None
+        target = dest_dir / (stem + ext)
+        part = target.with_name("%s.%d-%s.part" % (target.name, os.getpid(), secrets.token_hex(6)))
+        digest, size = hashlib.sha256(), 0
+        handle = create_exclusive(part)
+        try:
+            with handle:
+                for chunk in itertools.chain(taken, chunks):   # the sniffed head first
                     size += len(chunk)
                     if size > max_bytes:
                         raise DownloadError("file exceeds the limit of %d bytes" % max_bytes)
@@ -50,8 +79,8 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes):
                     handle.write(chunk)
             os.replace(str(part), str(target))
         except BaseException:
-            if part.exists():
-                part.unlink()
+            with contextlib.suppress(OSError):
+                os.unlink(str(part))
             raise
         return {"path": str(target), "sha256": digest.hexdigest(), "bytes": size, "content_type": ctype}
     except requests.exceptions.RequestException as exc:  # these are OSErrors too: not the disk's fault

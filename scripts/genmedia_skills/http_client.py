@@ -9,10 +9,18 @@
   queued" (e.g. 429). Anything else after sending (read timeout, dropped
   connection, 5xx, unreadable body) raises SubmitOutcomeUnknown: the task may
   exist, and resending could charge twice.
+- Redirects: the key travels in headers `requests` would carry to any host, so
+  provider calls never follow a redirect by themselves. A GET follows one within
+  the provider's origin; a redirect elsewhere is an error. A submit is never
+  re-sent anywhere: a redirect answer means its outcome is unknown.
+- JSON answers are read as a stream up to MAX_JSON_BYTES (a bigger one is refused
+  with its head kept) and parsed strictly: NaN/Infinity is schema drift.
 """
 
 import json
+import math
 import time
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -23,6 +31,13 @@ from .redaction import redact
 from .retry_policy import RetryPolicy, parse_retry_after
 
 
+MAX_JSON_BYTES = 8 * 1024 * 1024   # API answers are kilobytes; never buffer a runaway body
+RAW_HEAD_BYTES = 64 * 1024         # how much of a refused body is kept for raw/
+MAX_REDIRECTS = 5                  # same-origin hops a GET may take
+_NOT_FETCHABLE = (requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL,
+                  requests.exceptions.MissingSchema)
+
+
 class Response:
     def __init__(self, status, headers, text, data):
         self.status = status
@@ -31,16 +46,63 @@ class Response:
         self.data = data   # parsed JSON, or None when the body is not JSON
 
 
+def _read_capped(resp):
+    """The body as text, read as a stream; BadResponse (head kept) past MAX_JSON_BYTES."""
+    chunks, size = [], 0
+    try:
+        for chunk in resp.iter_content(64 * 1024):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_JSON_BYTES:
+                head = b"".join(chunks)[:RAW_HEAD_BYTES].decode("utf-8", "replace")
+                raise BadResponse("%s answered more than %d bytes (the limit for a JSON answer); refused, "
+                                  "its first %d bytes are kept" % (_origin_text(resp.url), MAX_JSON_BYTES,
+                                                                   RAW_HEAD_BYTES),
+                                  raw_body=head, http_status=resp.status_code)
+    finally:
+        resp.close()
+    try:
+        return b"".join(chunks).decode(resp.encoding or "utf-8", "replace")
+    except LookupError:   # a charset Python does not know
+        return b"".join(chunks).decode("utf-8", "replace")
+
+
+def _no_constant(name):
+    raise ValueError("non-finite number " + name)
+
+
+def _finite(text):
+    value = float(text)
+    if not math.isfinite(value):   # 1e999
+        raise ValueError("non-finite number " + text)
+    return value
+
+
 def _parse(resp):
-    text = resp.text
+    text = _read_capped(resp)
     ctype = resp.headers.get("Content-Type", "")
     data = None
     if "html" not in ctype.lower():
         try:
-            data = json.loads(text)
-        except ValueError:
+            data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        except ValueError as exc:
             data = None
+            retryable = resp.status_code == 429 or resp.status_code >= 500
+            if str(exc).startswith("non-finite") and not retryable:
+                raise BadResponse("the answer contains %s, which JSON does not allow (schema drift)"
+                                  % str(exc), raw_body=text, http_status=resp.status_code) from None
     return Response(resp.status_code, resp.headers, text, data)
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(scheme)
+
+
+def _origin_text(url):
+    scheme, host, port = _origin(url or "")
+    return "%s://%s:%s" % (scheme, host, port)
 
 
 def never_reached_server(exc):
@@ -71,6 +133,24 @@ class HttpClient:
     def url(self, path):
         return path if path.startswith(("http://", "https://")) else self.base_url + path
 
+    def _get(self, path, params):
+        """One GET with the key; redirects followed only within the provider's origin."""
+        url = self.url(path)
+        for _ in range(MAX_REDIRECTS + 1):
+            resp = self.session.get(url, params=params, timeout=self.timeouts, allow_redirects=False,
+                                    stream=True)
+            if not resp.is_redirect:
+                return resp
+            resp.close()
+            target = urljoin(resp.url, resp.headers["Location"])
+            if _origin(target) != _origin(self.base_url):
+                raise TransportError("GET %s was redirected (HTTP %d) to another origin, %s; not followed, so "
+                                     "the API key stays with %s" % (path, resp.status_code, _origin_text(target),
+                                                                    _origin_text(self.base_url)),
+                                     kind="redirect", http_status=resp.status_code)
+            url, params = target, None
+        raise TransportError("GET %s: more than %d redirects" % (path, MAX_REDIRECTS), kind="redirect")
+
     def get_json(self, path, params=None):
         """GET with retries; returns a Response with JSON data, else raises."""
         attempt = 0
@@ -78,11 +158,12 @@ class HttpClient:
             attempt += 1
             retry_after, status = None, None
             try:
-                resp = self.session.get(self.url(path), params=params, timeout=self.timeouts)
+                resp = self._get(path, params)
+                result = _parse(resp)   # inside: a body cut off mid-read is a failed attempt
             except requests.exceptions.RequestException as exc:
                 problem, raw = _describe(exc), None
             else:
-                result, status = _parse(resp), resp.status_code
+                status = resp.status_code
                 if resp.status_code == 429 or resp.status_code >= 500:
                     retry_after = parse_retry_after(resp.headers.get("Retry-After"))
                     problem, raw = "HTTP %d" % resp.status_code, result.text
@@ -109,7 +190,16 @@ class HttpClient:
         while True:
             attempt += 1
             try:
-                resp = self.session.post(self.url(path), json=body, timeout=self.timeouts)
+                resp = self.session.post(self.url(path), json=body, timeout=self.timeouts,
+                                         allow_redirects=False, stream=True)
+                if resp.is_redirect:   # never re-sent to a new location: it may already have created a task
+                    resp.close()
+                    raise SubmitOutcomeUnknown(
+                        "POST %s answered a redirect (HTTP %d to %s); not followed: a submit is never re-sent "
+                        "elsewhere, and the task may exist at the provider"
+                        % (path, resp.status_code, _origin_text(urljoin(resp.url, resp.headers["Location"]))),
+                        http_status=resp.status_code)
+                result = _parse(resp)   # inside: an answer cut off mid-read is a lost answer
             except requests.exceptions.RequestException as exc:
                 if never_reached_server(exc) and attempt < self.policy.attempts:
                     wait = self.policy.delay(attempt)
@@ -122,7 +212,6 @@ class HttpClient:
                 raise SubmitOutcomeUnknown(
                     "POST %s was sent but its answer was lost (%s); the task may exist at the provider"
                     % (path, _describe(exc)))
-            result = _parse(resp)
             if resp.status_code in rejected_statuses and not resend_rejected:
                 raise SubmitOutcomeUnknown(
                     "POST %s answered HTTP %d; it is not resent (it may have been processed)"
@@ -153,6 +242,8 @@ class HttpClient:
             try:
                 resp = requests.get(url, stream=True, timeout=self.timeouts,
                                     headers={"User-Agent": USER_AGENT})
+            except _NOT_FETCHABLE as exc:   # e.g. a redirect to file://: retrying cannot help
+                raise TransportError("download refused: %s" % _describe(exc)) from None
             except requests.exceptions.RequestException as exc:
                 problem = _describe(exc)
             else:

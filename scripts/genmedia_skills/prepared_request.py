@@ -1,11 +1,12 @@
 """A validated request, ready to send: what `submit` posts and `--dry-run` shows."""
 
+import base64
+import binascii
 import copy
+import hashlib
 
 from . import schema_registry
 from .errors import UsageError
-
-ELIDE_BASE64_OVER = 1024   # dry-run and result.json show big payloads as a digest
 
 
 class Prepared:
@@ -34,7 +35,8 @@ class Prepared:
         return self
 
     def display_body(self):
-        """The body with base64 payloads over 1 KiB replaced by a digest (safe to print/store)."""
+        """The body with every base64 payload, whatever its size, replaced by its digest
+        (safe to print and store: result.json records references by sha256 only)."""
         records = iter([r.record for r in self.references if r.kind == "base64"])
         return _elide(copy.deepcopy(self.body), records)
 
@@ -43,12 +45,20 @@ def _elide(node, records):
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "base64" and isinstance(value, str):
-                record = next(records, None)
-                if len(value) > ELIDE_BASE64_OVER and record:
-                    node[key] = "<base64: %d bytes, sha256 %s>" % (record["bytes"], record["sha256"])
+                record = next(records, None) or _record(value)
+                node[key] = "<base64: %d bytes, sha256 %s>" % (record["bytes"], record["sha256"])
             else:
                 _elide(value, records)
     elif isinstance(node, list):
         for item in node:
             _elide(item, records)
     return node
+
+
+def _record(text):
+    """Digest of a base64 payload no reference describes (e.g. one an adapter built)."""
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        data = text.encode("utf-8")
+    return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}

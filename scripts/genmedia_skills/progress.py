@@ -1,13 +1,13 @@
 """Human progress on stderr: one updating line on a TTY, plain lines otherwise.
 
 Plain lines are printed when something changes (and as a heartbeat every 30 s)
-so agents' logs stay short. Everything passes redact().
+so agents' logs stay short. Everything passes for_terminal() (secrets masked, control characters removed).
 """
 
 import sys
 import time
 
-from .redaction import redact
+from .terminal_text import for_terminal
 
 HEARTBEAT = 30.0
 
@@ -39,12 +39,12 @@ class Progress:
         if self.quiet:
             return
         self._end_line()
-        self._write("[%s] %s\n" % (self.prefix, redact(message)))
+        self._write("[%s] %s\n" % (self.prefix, for_terminal(message)))
 
     def warn(self, message):
         """Shown even with --quiet: something the user must know."""
         self._end_line()
-        self._write("[%s] warning: %s\n" % (self.prefix, redact(message)))
+        self._write("[%s] warning: %s\n" % (self.prefix, for_terminal(message)))
 
     def status(self, message, key=None):
         """A status update; repeated keys only show as a heartbeat."""
@@ -53,10 +53,10 @@ class Progress:
         now = time.monotonic()
         key = message if key is None else key
         if self.tty:
-            self._write("\r\033[K[%s] %s" % (self.prefix, redact(message)))
+            self._write("\r\033[K[%s] %s" % (self.prefix, for_terminal(message)))
             self._open_line = True
         elif key != self._last or now - self._last_at >= HEARTBEAT:
-            self._write("[%s] %s\n" % (self.prefix, redact(message)))
+            self._write("[%s] %s\n" % (self.prefix, for_terminal(message)))
             self._last_at = now
         self._last = key
 

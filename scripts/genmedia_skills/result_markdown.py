@@ -1,6 +1,12 @@
-"""result.md: the run as a person reads it (request, status, links, previews)."""
+"""result.md: the run as a person reads it (request, status, links, previews).
+
+Everything that came from the provider or the user is escaped (markdown_text):
+result.md is opened in viewers that render HTML and follow links.
+"""
 
 import os
+
+from .markdown_text import code_block, link, local_link, text
 
 _STATUS_LINE = {
     "succeeded": "Succeeded",
@@ -14,12 +20,12 @@ _STATUS_LINE = {
 
 
 def _cell(value):
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return text(value)
 
 
 def render(doc):
     body = (doc.get("request") or {}).get("body") or {}
-    lines = ["# %s: %s" % (doc["skill"], _STATUS_LINE.get(doc["status"], doc["status"])), ""]
+    lines = ["# %s: %s" % (text(doc["skill"]), text(_STATUS_LINE.get(doc["status"], doc["status"]))), ""]
     if doc.get("simulated"):
         lines += ["> Simulated run (built-in simulator): no provider was called and nothing was charged.", ""]
     lines += ["| field | value |", "|---|---|"]
@@ -37,13 +43,13 @@ def render(doc):
         for ref in refs:
             shown = ref.get("value") or ref.get("path") or "inline base64"
             extra = " (sha256 %s…, %d bytes)" % (ref["sha256"][:12], ref["bytes"]) if "sha256" in ref else ""
-            lines.append("- %s: %s%s" % (ref["type"], _cell(shown), extra))
+            lines.append("- %s: %s%s" % (text(ref["type"]), _cell(shown), extra))
     progress, payment = doc.get("progress"), doc.get("payment")
     if progress:
-        lines += ["", "## Progress", "", "- current step: %s" % (progress.get("current_step") or "-"),
-                  "- completed: %s" % (", ".join(progress.get("completed_steps") or []) or "none")]
+        lines += ["", "## Progress", "", "- current step: %s" % text(progress.get("current_step") or "-"),
+                  "- completed: %s" % text(", ".join(progress.get("completed_steps") or []) or "none")]
         for failed in progress.get("failed_steps") or []:
-            lines.append("- failed: %s (%s)" % (failed["step"], failed.get("error") or "no reason given"))
+            lines.append("- failed: %s (%s)" % (text(failed["step"]), text(failed.get("error") or "no reason given")))
     if payment:
         lines += ["", "## Payment", "", "| field | value |", "|---|---|"]
         for key in ("pay_status", "requested_at", "order_id", "price", "outcome"):
@@ -55,22 +61,22 @@ def render(doc):
         for out in doc["outputs"]:
             seen[out["kind"]] = seen.get(out["kind"], 0) + 1
             label = "%s %d" % (out["kind"], seen[out["kind"]])
-            lines.append("- [%s (signed link, expires)](%s)" % (label, out["url"]))
+            lines.append("- " + link(label + " (signed link, expires)", out["url"]))
             if out.get("path"):
                 rel = os.path.relpath(out["path"], doc["artifacts"]["dir"])
-                lines.append("  - local file: [%s](%s) (%d bytes, sha256 %s…)"
-                             % (rel, rel, out.get("bytes", 0), out.get("sha256", "")[:12]))
+                lines.append("  - local file: %s (%d bytes, sha256 %s…)"
+                             % (local_link(rel, rel), out.get("bytes", 0), text(out.get("sha256", "")[:12])))
                 if out["kind"] == "image":
-                    lines += ["", "  ![%s](%s)" % (label, rel), ""]
+                    lines += ["", "  " + local_link(label, rel, image=True), ""]
             elif out.get("download_error"):
-                lines.append("  - not downloaded: %s" % out["download_error"])
+                lines.append("  - not downloaded: %s" % text(out["download_error"]))
     if doc.get("error"):
         err = doc["error"]
-        lines += ["", "## Error", "", "**%s**: %s" % (err["kind"], err["message"])]
+        lines += ["", "## Error", "", "**%s**: %s" % (text(err["kind"]), text(err["message"]))]
         if err.get("provider_message") and err["provider_message"] not in err["message"]:
-            lines += ["", "Provider said: %s" % err["provider_message"]]
+            lines += ["", "Provider said: %s" % text(err["provider_message"])]
     if doc.get("next"):
-        lines += ["", "## Resume", "", "```", doc["next"], "```"]
+        lines += ["", "## Resume", ""] + code_block(doc["next"])
     if doc.get("notes"):
-        lines += ["", "## Notes", ""] + ["- " + n for n in doc["notes"]]
+        lines += ["", "## Notes", ""] + ["- " + text(n) for n in doc["notes"]]
     return "\n".join(lines) + "\n"

@@ -133,7 +133,19 @@ class UrlSigner(object):
         return self._path.read_bytes()
 
     def _mac(self, policy_bytes):
-        return hmac.new(self.secret(), policy_bytes, hashlib.sha256).digest()
+        """A 128-byte signature (as long as CloudFront's RSA-1024 ones) whose CloudFront
+        base64 always holds both `~` and `-`, like real giggle.pro URLs: tests of byte-exact
+        URL forwarding must not pass by luck. Deterministic: the first counter whose
+        expansion has both characters wins (about 1.15 tries on average)."""
+        counter = 0
+        while True:
+            blocks = [hmac.new(self.secret(), b"%d.%d." % (counter, i) + policy_bytes, hashlib.sha256).digest()
+                      for i in range(4)]
+            signature = b"".join(blocks)
+            encoded = cf_b64encode(signature)
+            if "~" in encoded and "-" in encoded:
+                return signature
+            counter += 1
 
     def sign(self, path, ttl, now=None):
         """Query string (no leading '?') signing `path` until now + ttl."""
