@@ -44,6 +44,20 @@ def atomic_write(path, data):
         raise
 
 
+@contextlib.contextmanager
+def exclusive_lock(path):
+    """Hold an exclusive flock on `path` (created if missing) for the with-block."""
+    if fcntl is None:
+        yield
+        return
+    with open(str(path), "a+") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 _last_ms = [0]
 
 
@@ -74,21 +88,12 @@ class Run:
         """The stored result document, or None if there is none yet."""
         try:
             return json.loads(self.json_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
 
-    @contextlib.contextmanager
     def locked(self):
         """Serialize read-modify-write cycles of concurrent processes on this run."""
-        if fcntl is None:
-            yield
-            return
-        with open(str(self.dir / ".lock"), "a+") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        return exclusive_lock(self.dir / ".lock")
 
     def write(self, document, markdown):
         atomic_write(self.json_path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
@@ -132,6 +137,19 @@ class ArtifactStore:
         path = self._index_path(run.skill, task_id)
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, json.dumps({"task_id": task_id, "run_id": run.run_id}))
+
+    def locked(self, skill):
+        """Serialize creating runs of `skill` (e.g. one run per foreign task_id)."""
+        base = self._skill_dir(skill)
+        base.mkdir(parents=True, exist_ok=True)
+        return exclusive_lock(base / ".lock")
+
+    def forget_task(self, run, task_id):
+        """Drop the index entry of `task_id` if it still points at `run`."""
+        found = self.find_task(run.skill, task_id)
+        if found is not None and found.run_id == run.run_id:
+            with contextlib.suppress(OSError):
+                os.unlink(str(self._index_path(run.skill, task_id)))
 
     def find_task(self, skill, task_id):
         """The run that holds `task_id` in `skill`, or None."""

@@ -9,16 +9,22 @@
   queued" (e.g. 429). Anything else after sending (read timeout, dropped
   connection, 5xx, unreadable body) raises SubmitOutcomeUnknown: the task may
   exist, and resending could charge twice.
+- `deadline` (a time.monotonic() value, set by a command with --timeout) bounds every
+  wait: backoff sleeps and Retry-After, connect/read timeouts, and the wall-clock
+  time of a body (a read timeout applies per chunk, so a 1 byte/s trickle would
+  never trip it). Running out raises OutOfTime. An answer's body also has to arrive
+  within the read timeout as a whole.
 """
 
 import json
 import time
 
 import requests
+import urllib3.exceptions
 from urllib3.exceptions import NewConnectionError
 
 from . import USER_AGENT
-from .errors import BadResponse, SubmitOutcomeUnknown, TransportError
+from .errors import BadResponse, OutOfTime, SubmitOutcomeUnknown, TransportError
 from .redaction import redact
 from .retry_policy import RetryPolicy, parse_retry_after
 
@@ -31,14 +37,45 @@ class Response:
         self.data = data   # parsed JSON, or None when the body is not JSON
 
 
-def _parse(resp):
-    text = resp.text
+class SlowBody(Exception):
+    """A body that did not arrive within its wall-clock bound."""
+
+
+def _read_body(resp, until, size=64 * 1024):
+    """The whole (decoded) body, or SlowBody once time.monotonic() passes `until`.
+    read1 returns what one recv brings, so the clock is checked however slow the
+    sender; urllib3 < 2.3 has no read1 and falls back to bounded-size reads."""
+    raw = resp.raw
+    read = getattr(raw, "read1", None) or raw.read
+    parts = []
+    try:
+        while True:
+            if time.monotonic() > until:
+                raise SlowBody()
+            data = read(size, decode_content=True)
+            if not data:
+                return b"".join(parts)
+            parts.append(data)
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise requests.exceptions.ConnectionError(exc) from None
+    finally:
+        resp.close()
+
+
+def _decode(resp, body):
+    try:
+        return body.decode(resp.encoding or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        return body.decode("utf-8", errors="replace")
+
+
+def _parse(resp, text):
     ctype = resp.headers.get("Content-Type", "")
     data = None
     if "html" not in ctype.lower():
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: a hostile 100k-deep document
             data = None
     return Response(resp.status_code, resp.headers, text, data)
 
@@ -64,6 +101,7 @@ class HttpClient:
         self.policy = policy or RetryPolicy()
         self.on_retry = on_retry or (lambda message: None)
         self.sleep = sleep
+        self.deadline = None   # time.monotonic() by which every call must be done; None: no limit
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
         self.session.headers.update(headers)
@@ -71,18 +109,61 @@ class HttpClient:
     def url(self, path):
         return path if path.startswith(("http://", "https://")) else self.base_url + path
 
+    def start_deadline(self, seconds):
+        """Every later call must be done within `seconds` from now (a command's --timeout)."""
+        self.deadline = time.monotonic() + seconds
+
+    def remaining(self):
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def _out_of_time(self, what):
+        remaining = self.remaining()
+        if remaining is not None and remaining <= 0:
+            raise OutOfTime("--timeout ran out during %s" % what)
+
+    def _timeouts(self):
+        """(connect, read), each no longer than what is left of the deadline."""
+        remaining = self.remaining()
+        if remaining is None:
+            return self.timeouts
+        return tuple(max(0.01, min(t, remaining)) for t in self.timeouts)
+
+    def _can_wait(self, seconds, what):
+        """Raise OutOfTime when a retry `seconds` from now would outlast the deadline."""
+        remaining = self.remaining()
+        if remaining is not None and seconds >= remaining:
+            raise OutOfTime("--timeout ran out during %s (a retry was due in %.1fs)" % (what, seconds))
+
+    def _fetch(self, method, path, until_deadline, **kw):
+        """One request and its whole body within the read timeout (and the deadline)."""
+        start = time.monotonic()
+        until = start + sum(self.timeouts)
+        if until_deadline and self.deadline is not None:
+            until = min(until, self.deadline)
+        resp = self.session.request(method, self.url(path), stream=True, timeout=self._timeouts(), **kw)
+        try:
+            body = _read_body(resp, until)
+        except SlowBody:
+            if until_deadline:
+                self._out_of_time("the answer to %s %s" % (method, path))
+            raise requests.exceptions.ReadTimeout(
+                "the whole answer did not arrive within %.0fs" % (until - start)) from None
+        return resp, _parse(resp, _decode(resp, body))
+
     def get_json(self, path, params=None):
         """GET with retries; returns a Response with JSON data, else raises."""
         attempt = 0
         while True:
             attempt += 1
             retry_after, status = None, None
+            self._out_of_time("GET %s" % path)
             try:
-                resp = self.session.get(self.url(path), params=params, timeout=self.timeouts)
+                resp, result = self._fetch("GET", path, True, params=params)
             except requests.exceptions.RequestException as exc:
+                self._out_of_time("GET %s" % path)
                 problem, raw = _describe(exc), None
             else:
-                result, status = _parse(resp), resp.status_code
+                status = resp.status_code
                 if resp.status_code == 429 or resp.status_code >= 500:
                     retry_after = parse_retry_after(resp.headers.get("Retry-After"))
                     problem, raw = "HTTP %d" % resp.status_code, result.text
@@ -96,6 +177,7 @@ class HttpClient:
                 if raw is not None and problem.startswith("HTTP 2"):
                     raise BadResponse(message, raw_body=raw, http_status=status)
                 raise TransportError(message, http_status=status)
+            self._can_wait(wait, "GET %s (%s)" % (path, problem))
             self.on_retry("GET %s: %s; retrying in %.1fs" % (path, problem, wait))
             self.sleep(wait)
 
@@ -105,10 +187,11 @@ class HttpClient:
         while True:
             attempt += 1
             try:
-                resp = self.session.post(self.url(path), json=body, timeout=self.timeouts)
+                resp, result = self._fetch("POST", path, False, json=body)
             except requests.exceptions.RequestException as exc:
                 if never_reached_server(exc) and attempt < self.policy.attempts:
                     wait = self.policy.delay(attempt)
+                    self._can_wait(wait, "POST %s (it never reached the server)" % path)
                     self.on_retry("POST %s never reached the server (%s); retrying in %.1fs"
                                   % (path, _describe(exc), wait))
                     self.sleep(wait)
@@ -118,11 +201,11 @@ class HttpClient:
                 raise SubmitOutcomeUnknown(
                     "POST %s was sent but its answer was lost (%s); the task may exist at the provider"
                     % (path, _describe(exc)))
-            result = _parse(resp)
             if resp.status_code in rejected_statuses:
                 wait = parse_retry_after(resp.headers.get("Retry-After"))
                 wait = self.policy.delay(attempt, wait) if attempt < self.policy.attempts else None
                 if wait is not None:
+                    self._can_wait(wait, "POST %s (rejected with HTTP %d, nothing created)" % (path, resp.status_code))
                     self.on_retry("POST %s rejected with HTTP %d (not queued); retrying in %.1fs"
                                   % (path, resp.status_code, wait))
                     self.sleep(wait)
@@ -142,10 +225,12 @@ class HttpClient:
         while True:
             attempt += 1
             retry_after = None
+            self._out_of_time("a download")
             try:
-                resp = requests.get(url, stream=True, timeout=self.timeouts,
+                resp = requests.get(url, stream=True, timeout=self._timeouts(),
                                     headers={"User-Agent": USER_AGENT})
             except requests.exceptions.RequestException as exc:
+                self._out_of_time("a download")
                 problem = _describe(exc)
             else:
                 if resp.status_code == 429 or resp.status_code >= 500:
@@ -157,5 +242,22 @@ class HttpClient:
             wait = self.policy.delay(attempt, retry_after) if attempt < self.policy.attempts else None
             if wait is None:
                 raise TransportError("download failed after %d attempt(s): %s" % (attempt, problem))
+            self._can_wait(wait, "a download (%s)" % problem)
             self.on_retry("download: %s; retrying in %.1fs" % (problem, wait))
             self.sleep(wait)
+
+    def chunks(self, resp, size):
+        """The body of a stream() response, chunk by chunk, checking the deadline between
+        reads (each read returns what one recv brings, so a trickle cannot outlast it)."""
+        raw = resp.raw
+        read = getattr(raw, "read1", None) or raw.read
+        while True:
+            self._out_of_time("a download")
+            try:
+                data = read(size, decode_content=True)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                self._out_of_time("a download")
+                raise requests.exceptions.ConnectionError(exc) from None
+            if not data:
+                return
+            yield data
