@@ -146,8 +146,6 @@ class Job:
             return self.fail(exc)
         except (BadResponse, AuthError) as exc:
             return self.fail(exc)
-        # any other ProviderError (a business error in a 200, a transport failure) is a failed
-        # query: the caller counts it and tries again or records it
         self.doc["polls"] += 1
         if not self.indexed:
             ctx.store.remember_task(self.run, self.doc["task_id"])
@@ -260,10 +258,8 @@ class Job:
         return line + ", %ds" % seconds
 
     def follow(self, timeout):
-        """Poll until terminal or `timeout` wall seconds; returns the exit code.
-
-        The deadline is held by the HTTP client, so requests, retries and downloads stop
-        with it too (a command may have set it earlier, e.g. before its submit)."""
+        """Poll until terminal or the deadline (the HTTP client's, so requests, retries and
+        downloads end with it; set here unless the command did); returns the exit code."""
         ctx = self.ctx
         start = time.monotonic()
         if ctx.http.deadline is None:
