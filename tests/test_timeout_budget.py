@@ -55,7 +55,7 @@ def test_a_trickled_answer_without_a_timeout_still_ends_with_the_read_timeout(ar
         res, took = run_timed(cli, "status", "--task-id", TASK_ID)
         assert res.code == 4 and res.json["task_id"] == TASK_ID, res
         assert "did not arrive within" in res.json["error"]["message"]
-        assert took < 5 * (1 + 2) + MARGIN, took   # 5 attempts of (connect + read) at most
+        assert took < 5 * (1 + 2) + MARGIN, took   # 5 attempts of (headers + body within read) at most
 
 
 def test_a_download_cut_short_by_the_timeout_is_resumed_by_wait(artifacts, tmp_path):

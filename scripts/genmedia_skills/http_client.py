@@ -135,12 +135,13 @@ class HttpClient:
             raise OutOfTime("--timeout ran out during %s (a retry was due in %.1fs)" % (what, seconds))
 
     def _fetch(self, method, path, until_deadline, **kw):
-        """One request and its whole body within the read timeout (and the deadline)."""
+        """One request; its whole body must follow the headers within the read timeout
+        (and the deadline, when `until_deadline`)."""
+        resp = self.session.request(method, self.url(path), stream=True, timeout=self._timeouts(), **kw)
         start = time.monotonic()
-        until = start + sum(self.timeouts)
+        until = start + self.timeouts[1]
         if until_deadline and self.deadline is not None:
             until = min(until, self.deadline)
-        resp = self.session.request(method, self.url(path), stream=True, timeout=self._timeouts(), **kw)
         try:
             body = _read_body(resp, until)
         except SlowBody:
