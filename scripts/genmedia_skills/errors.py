@@ -101,3 +101,9 @@ class RunNotSaved(ProviderError):
     """The artifacts root refused a write (full, read-only, not a directory)."""
 
     kind = "not_saved"
+
+    @classmethod
+    def of(cls, where, exc):
+        error = cls("could not save the run in %s: %s" % (where, exc.strerror or exc))
+        error.reason = exc.strerror or str(exc)   # for messages that name the setting instead
+        return error

@@ -132,7 +132,8 @@ class HttpClient:
         """Raise OutOfTime when a retry `seconds` from now would outlast the deadline."""
         remaining = self.remaining()
         if remaining is not None and seconds >= remaining:
-            raise OutOfTime("--timeout ran out during %s (a retry was due in %.1fs)" % (what, seconds))
+            raise OutOfTime("%.1fs of --timeout left, too little for %s: a retry was due in %.1fs"
+                            % (max(0.0, remaining), what, seconds))
 
     def _fetch(self, method, path, until_deadline, **kw):
         """One request; its whole body must follow the headers within the read timeout

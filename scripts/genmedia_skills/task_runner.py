@@ -50,12 +50,7 @@ class Job:
             with self.run.locked():
                 self._write()
         except OSError as exc:  # full, read-only, gone: say so, never "internal error"
-            raise self._not_saved(exc) from None
-
-    def _not_saved(self, exc):
-        error = RunNotSaved("could not save the run in %s: %s" % (self.run.dir, exc.strerror or exc))
-        error.reason = exc.strerror or str(exc)
-        return error
+            raise RunNotSaved.of(self.run.dir, exc) from None
 
     def _write(self):
         """Write the document; the caller holds the run lock."""
@@ -125,7 +120,7 @@ class Job:
         try:
             self.ctx.store.remember_task(self.run, task_id)
         except OSError as exc:
-            raise self._not_saved(exc) from None
+            raise RunNotSaved.of(self.run.dir, exc) from None
         self.indexed = True
         self.save()
 
@@ -272,12 +267,12 @@ class Job:
         rng = random.Random()
         while True:
             since = (time.time() - submitted) / scale if submitted else None
-            out_of_time = False
+            out_of_time = None
             try:
                 code = self.check(since, may_pay=True)
                 failures = 0
-            except OutOfTime:  # a retry the deadline leaves no room for: stop, resumable
-                code, out_of_time = None, True
+            except OutOfTime as exc:  # a retry the deadline leaves no room for: stop, resumable
+                code, out_of_time = None, exc.message
             except ProviderError as exc:  # a failed query (transport, or a business error in a 200)
                 failures += 1
                 if failures >= MAX_QUERY_FAILURES:
@@ -292,8 +287,9 @@ class Job:
                 self.doc["error"] = None
                 self.set_next()
                 self.save()
-                ctx.progress.say("still %s after %ds; resume with: %s"
-                                 % (self.doc["status"], timeout, self.doc["next"]))
+                ctx.progress.say("still %s after %ds%s; resume with: %s"
+                                 % (self.doc["status"], time.monotonic() - start,
+                                    " (%s)" % out_of_time if out_of_time else "", self.doc["next"]))
                 return exit_codes.STILL_RUNNING
             elapsed = (time.time() - submitted if submitted else time.monotonic() - start) / scale
             time.sleep(min(remaining, schedule.delay(elapsed, rng) * scale))
