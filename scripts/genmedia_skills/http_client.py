@@ -16,6 +16,7 @@
   within the read timeout as a whole.
 """
 
+import contextlib
 import json
 import time
 
@@ -41,6 +42,15 @@ class SlowBody(Exception):
     """A body that did not arrive within its wall-clock bound."""
 
 
+def _bound_next_read(resp, seconds):
+    """The socket's read timeout was fixed when the request started; shorten it so one
+    silent read cannot outlast the wall-clock bound (best effort: urllib3 2 exposes it)."""
+    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
+    if sock is not None and seconds is not None:
+        with contextlib.suppress(OSError):
+            sock.settimeout(max(0.01, min(seconds, sock.gettimeout() or seconds)))
+
+
 def _read_body(resp, until, size=64 * 1024):
     """The whole (decoded) body, or SlowBody once time.monotonic() passes `until`.
     read1 returns what one recv brings, so the clock is checked however slow the
@@ -50,8 +60,10 @@ def _read_body(resp, until, size=64 * 1024):
     parts = []
     try:
         while True:
-            if time.monotonic() > until:
+            left = until - time.monotonic()
+            if left <= 0:
                 raise SlowBody()
+            _bound_next_read(resp, left)
             data = read(size, decode_content=True)
             if not data:
                 return b"".join(parts)
@@ -255,6 +267,7 @@ class HttpClient:
         read = getattr(raw, "read1", None) or raw.read
         while True:
             self._out_of_time("a download")
+            _bound_next_read(resp, self.remaining())
             try:
                 data = read(size, decode_content=True)
             except (urllib3.exceptions.HTTPError, OSError) as exc:
