@@ -69,6 +69,8 @@ def _read_body(resp, until, size=64 * 1024):
                 return b"".join(parts)
             parts.append(data)
     except (urllib3.exceptions.HTTPError, OSError) as exc:
+        if until - time.monotonic() < 0.05:   # the shortened read timed out: the bound, not the network
+            raise SlowBody() from None
         raise requests.exceptions.ConnectionError(exc) from None
     finally:
         resp.close()
