@@ -13,7 +13,8 @@
   wait: backoff sleeps and Retry-After, connect/read timeouts, and the wall-clock
   time of a body (a read timeout applies per chunk, so a 1 byte/s trickle would
   never trip it). Running out raises OutOfTime. An answer's body also has to arrive
-  within the read timeout as a whole.
+  within the read timeout as a whole. A submit POST is never cut short by the
+  deadline (that would make its outcome unknown); only its retries yield to it.
 """
 
 import contextlib
@@ -142,17 +143,18 @@ class HttpClient:
             return self.timeouts
         return tuple(max(0.01, min(t, remaining)) for t in self.timeouts)
 
-    def _can_wait(self, seconds, what):
-        """Raise OutOfTime when a retry `seconds` from now would outlast the deadline."""
+    def _can_wait(self, seconds, what, error=OutOfTime):
+        """Raise `error` when a retry `seconds` from now would outlast the deadline."""
         remaining = self.remaining()
         if remaining is not None and seconds >= remaining:
-            raise OutOfTime("%.1fs of --timeout left, too little for %s: a retry was due in %.1fs"
+            raise error("%.1fs of --timeout left, too little for %s: a retry was due in %.1fs"
                             % (max(0.0, remaining), what, seconds))
 
     def _fetch(self, method, path, until_deadline, **kw):
         """One request; its whole body must follow the headers within the read timeout
         (and the deadline, when `until_deadline`)."""
-        resp = self.session.request(method, self.url(path), stream=True, timeout=self._timeouts(), **kw)
+        timeouts = self._timeouts() if until_deadline else self.timeouts
+        resp = self.session.request(method, self.url(path), stream=True, timeout=timeouts, **kw)
         start = time.monotonic()
         until = start + self.timeouts[1]
         if until_deadline and self.deadline is not None:
@@ -207,7 +209,7 @@ class HttpClient:
             except requests.exceptions.RequestException as exc:
                 if never_reached_server(exc) and attempt < self.policy.attempts:
                     wait = self.policy.delay(attempt)
-                    self._can_wait(wait, "POST %s (it never reached the server)" % path)
+                    self._can_wait(wait, "POST %s (it never reached the server)" % path, TransportError)
                     self.on_retry("POST %s never reached the server (%s); retrying in %.1fs"
                                   % (path, _describe(exc), wait))
                     self.sleep(wait)
@@ -221,7 +223,8 @@ class HttpClient:
                 wait = parse_retry_after(resp.headers.get("Retry-After"))
                 wait = self.policy.delay(attempt, wait) if attempt < self.policy.attempts else None
                 if wait is not None:
-                    self._can_wait(wait, "POST %s (rejected with HTTP %d, nothing created)" % (path, resp.status_code))
+                    self._can_wait(wait, "POST %s (rejected with HTTP %d, nothing created)" % (path, resp.status_code),
+                                   TransportError)
                     self.on_retry("POST %s rejected with HTTP %d (not queued); retrying in %.1fs"
                                   % (path, resp.status_code, wait))
                     self.sleep(wait)
