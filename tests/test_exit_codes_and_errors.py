@@ -6,8 +6,9 @@ import re
 import pytest
 
 from genmedia_skills import errors, exit_codes
-from genmedia_skills.errors import (AuthError, BadResponse, Blocked, ConfirmationRequired, GenmediaError, ProviderError,
-                             SubmitOutcomeUnknown, TaskFailed, TransportError, UnknownTask, UsageError)
+from genmedia_skills.errors import (AuthError, BadResponse, Blocked, ConfirmationRequired, GenmediaError, OutOfTime,
+                             ProviderError, RunNotSaved, SubmitOutcomeUnknown, TaskFailed, TransportError,
+                             UnknownTask, UsageError)
 
 EXPECTED = {
     GenmediaError: (4, None, "internal"),
@@ -21,6 +22,8 @@ EXPECTED = {
     UnknownTask: (4, ProviderError, "unknown_task"),
     SubmitOutcomeUnknown: (4, ProviderError, "submit_outcome_unknown"),
     Blocked: (4, ProviderError, "blocked"),
+    OutOfTime: (5, TransportError, "timeout"),
+    RunNotSaved: (4, ProviderError, "not_saved"),
 }
 CONSTANTS = {name: value for name, value in vars(exit_codes).items()
              if name.isupper() and isinstance(value, int) and not isinstance(value, bool)}

@@ -49,6 +49,20 @@ def atomic_write(path, data):
         raise
 
 
+@contextlib.contextmanager
+def exclusive_lock(path):
+    """Hold an exclusive flock on `path` (created if missing) for the with-block."""
+    if fcntl is None:
+        yield
+        return
+    fd = open_lock(path)   # never through a planted symlink
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)   # closing releases the lock
+
+
 _last_ms = [0]
 
 
@@ -79,21 +93,12 @@ class Run:
         """The stored result document, or None if there is none yet."""
         try:
             return json.loads(self.json_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
 
-    @contextlib.contextmanager
     def locked(self):
         """Serialize read-modify-write cycles of concurrent processes on this run."""
-        if fcntl is None:
-            yield
-            return
-        fd = open_lock(self._real_dir() / ".lock")
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)   # closing releases the lock
+        return exclusive_lock(self._real_dir() / ".lock")
 
     def _real_dir(self):
         """The run directory, refused if something replaced it with a symlink."""
@@ -146,6 +151,19 @@ class ArtifactStore:
         path = self._index_path(run.skill, task_id)
         real_dir(path.parent)
         atomic_write(path, to_json({"task_id": task_id, "run_id": run.run_id}))
+
+    def locked(self, skill):
+        """Serialize creating runs of `skill` (e.g. one run per foreign task_id)."""
+        base = self._skill_dir(skill)
+        base.mkdir(parents=True, exist_ok=True)
+        return exclusive_lock(base / ".lock")
+
+    def forget_task(self, run, task_id):
+        """Drop the index entry of `task_id` if it still points at `run`."""
+        found = self.find_task(run.skill, task_id)
+        if found is not None and found.run_id == run.run_id:
+            with contextlib.suppress(OSError):
+                os.unlink(str(self._index_path(run.skill, task_id)))
 
     def find_task(self, skill, task_id):
         """The run that holds `task_id` in `skill`, or None."""

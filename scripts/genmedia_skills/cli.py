@@ -4,6 +4,7 @@ stderr and the exit codes of exit_codes.py. No command ends in a traceback.
 """
 
 import inspect
+import os
 import signal
 import sys
 from typing import Optional
@@ -57,8 +58,44 @@ def check_timeout(value):
 
 
 def emit(document):
-    sys.stdout.write(to_json(document, indent=2) + "\n")
-    sys.stdout.flush()
+    """One JSON document on stdout, whatever the stream: ASCII-escaped when its encoding
+    (cp1252 on a Windows pipe, ascii) cannot carry the text; nothing when stdout is closed
+    (`>&-`) or its reader went away (`| head -c 10`): the exit code still tells."""
+    stream = sys.stdout
+    if stream is None:
+        return
+    text = to_json(document, indent=2) + "\n"
+    try:
+        text.encode(stream.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = to_json(document, indent=2, ensure_ascii=True) + "\n"
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError):  # EPIPE, EBADF, a closed file
+        _silence_stdout()
+
+
+def _silence_stdout():
+    """Point fd 1 at /dev/null so the interpreter's final flush cannot complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        sys.stdout = None
+
+
+def _undecodable_option(kw):
+    """The first option whose value holds bytes argv could not decode (surrogates)."""
+    for name, value in kw.items():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(item, str):
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return "--%s: %s is not valid UTF-8" % (name.replace("_", "-"), ascii(item))
+    return None
 
 
 def _one_line(text):
@@ -154,6 +191,11 @@ class SkillCLI:
     def main(self, argv=None):
         """Parse, run, print one JSON document, exit with the contract's code."""
         signal.signal(signal.SIGTERM, _raise_interrupt)
+        for stream in (sys.stdout, sys.stderr):  # stderr lines survive a cp1252/ascii console
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (AttributeError, ValueError, OSError):
+                pass
         argv = sys.argv[1:] if argv is None else argv
         self._outcome = None
         code = self._parse(argv)
@@ -177,6 +219,9 @@ class SkillCLI:
     def _execute(self, handler, kw):
         ctx = None
         try:
+            problem = _undecodable_option(kw)
+            if problem:
+                raise UsageError(problem)
             ctx = self._context(kw)
             document, code = handler(ctx, kw)
             emit(document)
@@ -195,6 +240,7 @@ class SkillCLI:
         message = _one_line(exc.message)
         try:
             sys.stderr.write("%s: error: %s\n" % (self.name, message))
+            sys.stderr.flush()
         except (AttributeError, OSError, ValueError):  # stderr closed (`2>&-`): stdout still says it
             pass
         emit({"skill": self.name, "error": dict(exc.to_dict(), message=message), "exit_code": exc.exit_code})

@@ -59,6 +59,15 @@ def state_dir():
     return base / "genmedia-skills"
 
 
+def artifacts_root_source(cli_value=None):
+    """Which setting chose the artifact root, for error messages that tell the user what to change."""
+    if cli_value:
+        return "--artifacts-dir"
+    if os.environ.get("GENMEDIA_ARTIFACTS_DIR"):
+        return "GENMEDIA_ARTIFACTS_DIR"
+    return "the default artifact root (set GENMEDIA_ARTIFACTS_DIR or --artifacts-dir)"
+
+
 def http_timeouts():
     """(connect, read) seconds for every request."""
     return (_float_env("GENMEDIA_CONNECT_TIMEOUT", 10.0, minimum=0.01),

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import requests
 
 from . import media_types
-from .errors import GenmediaError
+from .errors import GenmediaError, OutOfTime
 from .safe_files import UnsafePath, create_exclusive, real_dir
 
 CHUNK = 256 * 1024
@@ -59,7 +59,7 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes):
         declared = resp.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
             raise DownloadError("file is %s bytes; the limit is %d" % (declared, max_bytes))
-        chunks = resp.iter_content(CHUNK)
+        chunks = http.chunks(resp, CHUNK)   # deadline-aware reads
         head, taken = _first_bytes(chunks, media_types.SNIFF_BYTES)
         try:
             ext = media_types.extension(ctype, kind, head)
@@ -89,3 +89,29 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes):
         raise DownloadError("cannot write %s: %s" % (dest_dir, exc)) from None
     finally:
         resp.close()
+
+
+def fetch_outputs(http, outputs, dest_dir, max_bytes, progress):
+    """Download every output not on disk yet, recording each path or error in its entry.
+    False when --timeout ran out (the rest is left for `wait`/`status`)."""
+    numbers = {}
+    for out in outputs:
+        n = numbers[out["kind"]] = numbers.get(out["kind"], 0) + 1   # video-1, image-1 (its thumbnail)
+        if out.get("path") and os.path.isfile(out["path"]):
+            continue
+        try:
+            got = download(http, out["url"], dest_dir, "%s-%d" % (out["kind"], n), kind=out["kind"],
+                           max_bytes=max_bytes)
+        except OutOfTime:
+            out["download_error"] = "--timeout ran out during the download; `wait` or `status` fetches it"
+            progress.warn("--timeout ran out while downloading %s %d; resume with `wait`" % (out["kind"], n))
+            return False
+        except Exception as exc:  # the signed URL is still the deliverable
+            message = getattr(exc, "message", None) or "%s: %s" % (type(exc).__name__, exc)
+            out["download_error"] = message[:300]
+            progress.warn("could not download %s %d: %s" % (out["kind"], n, message))
+            continue
+        out.pop("download_error", None)
+        out.update(got)
+        progress.say("saved %s" % got["path"])
+    return True

@@ -7,8 +7,10 @@
     ├── TaskFailed                 exit 1  the provider says the task failed or was canceled
     └── ProviderError              exit 4  the provider or the network let us down
         ├── TransportError                 connection/timeout/5xx/429 after the retry budget
+        │   └── OutOfTime          exit 5  --timeout ran out mid-request/backoff/download
         ├── BadResponse                    a body that is not JSON or fails its schema
         ├── UnknownTask                    the provider does not know the task_id
+        ├── RunNotSaved                    the disk refused a write (full, read-only, ...)
         ├── SubmitOutcomeUnknown           the submit may have reached the provider but
         │                                  its answer was lost; it is never resent blindly
         └── Blocked                        the task sits in a state it cannot leave on its
@@ -92,3 +94,23 @@ class SubmitOutcomeUnknown(ProviderError):
 
 class Blocked(ProviderError):
     kind = "blocked"
+
+
+class OutOfTime(TransportError):
+    """--timeout ran out during a request, a backoff or a download: not a failure,
+    the command stops and prints how to resume (exit 5)."""
+
+    exit_code = exit_codes.STILL_RUNNING
+    kind = "timeout"
+
+
+class RunNotSaved(ProviderError):
+    """The artifacts root refused a write (full, read-only, not a directory)."""
+
+    kind = "not_saved"
+
+    @classmethod
+    def of(cls, where, exc):
+        error = cls("could not save the run in %s: %s" % (where, exc.strerror or exc))
+        error.reason = exc.strerror or str(exc)   # for messages that name the setting instead
+        return error

@@ -15,18 +15,26 @@
   re-sent anywhere: a redirect answer means its outcome is unknown.
 - JSON answers are read as a stream up to MAX_JSON_BYTES (a bigger one is refused
   with its head kept) and parsed strictly: NaN/Infinity is schema drift.
+- `deadline` (a time.monotonic() value, set by a command with --timeout) bounds every
+  wait: backoff sleeps and Retry-After, connect/read timeouts, and the wall-clock
+  time of a body (a read timeout applies per chunk, so a 1 byte/s trickle would
+  never trip it). Running out raises OutOfTime. An answer's body also has to arrive
+  within the read timeout as a whole. A submit POST is never cut short by the
+  deadline (that would make its outcome unknown); only its retries yield to it.
 """
 
+import contextlib
 import json
 import math
 import time
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3.exceptions
 from urllib3.exceptions import NewConnectionError
 
 from . import USER_AGENT
-from .errors import BadResponse, SubmitOutcomeUnknown, TransportError
+from .errors import BadResponse, OutOfTime, SubmitOutcomeUnknown, TransportError
 from .redaction import redact
 from .retry_policy import RetryPolicy, parse_retry_after
 
@@ -46,25 +54,57 @@ class Response:
         self.data = data   # parsed JSON, or None when the body is not JSON
 
 
-def _read_capped(resp):
-    """The body as text, read as a stream; BadResponse (head kept) past MAX_JSON_BYTES."""
-    chunks, size = [], 0
+class SlowBody(Exception):
+    """A body that did not arrive within its wall-clock bound."""
+
+
+def _bound_next_read(resp, seconds):
+    """The socket's read timeout was fixed when the request started; shorten it so one
+    silent read cannot outlast the wall-clock bound (best effort: urllib3 2 exposes it)."""
+    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
+    if sock is not None and seconds is not None:
+        with contextlib.suppress(OSError):
+            sock.settimeout(max(0.01, min(seconds, sock.gettimeout() or seconds)))
+
+
+def _read_body(resp, until, size=64 * 1024):
+    """The whole (decoded) body, or SlowBody once time.monotonic() passes `until`, or
+    BadResponse (its head kept) past MAX_JSON_BYTES. read1 returns what one recv
+    brings, so the clock is checked however slow the sender; urllib3 < 2.3 has no
+    read1 and falls back to bounded-size reads."""
+    raw = resp.raw
+    read = getattr(raw, "read1", None) or raw.read
+    parts, total = [], 0
     try:
-        for chunk in resp.iter_content(64 * 1024):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > MAX_JSON_BYTES:
-                head = b"".join(chunks)[:RAW_HEAD_BYTES].decode("utf-8", "replace")
+        while True:
+            left = until - time.monotonic()
+            if left <= 0:
+                raise SlowBody()
+            _bound_next_read(resp, left)
+            data = read(size, decode_content=True)
+            if not data:
+                return b"".join(parts)
+            parts.append(data)
+            total += len(data)
+            if total > MAX_JSON_BYTES:
+                head = b"".join(parts)[:RAW_HEAD_BYTES].decode("utf-8", "replace")
                 raise BadResponse("%s answered more than %d bytes (the limit for a JSON answer); refused, "
                                   "its first %d bytes are kept" % (_origin_text(resp.url), MAX_JSON_BYTES,
                                                                    RAW_HEAD_BYTES),
                                   raw_body=head, http_status=resp.status_code)
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        if until - time.monotonic() < 0.05:   # the shortened read timed out: the bound, not the network
+            raise SlowBody() from None
+        raise requests.exceptions.ConnectionError(exc) from None
     finally:
         resp.close()
+
+
+def _decode(resp, body):
     try:
-        return b"".join(chunks).decode(resp.encoding or "utf-8", "replace")
-    except LookupError:   # a charset Python does not know
-        return b"".join(chunks).decode("utf-8", "replace")
+        return body.decode(resp.encoding or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        return body.decode("utf-8", errors="replace")
 
 
 def _no_constant(name):
@@ -78,13 +118,14 @@ def _finite(text):
     return value
 
 
-def _parse(resp):
-    text = _read_capped(resp)
+def _parse(resp, text):
     ctype = resp.headers.get("Content-Type", "")
     data = None
     if "html" not in ctype.lower():
         try:
             data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        except RecursionError:   # a hostile 100k-deep document
+            data = None
         except ValueError as exc:
             data = None
             retryable = resp.status_code == 429 or resp.status_code >= 500
@@ -126,6 +167,7 @@ class HttpClient:
         self.policy = policy or RetryPolicy()
         self.on_retry = on_retry or (lambda message: None)
         self.sleep = sleep
+        self.deadline = None   # time.monotonic() by which every call must be done; None: no limit
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
         self.session.headers.update(headers)
@@ -133,16 +175,51 @@ class HttpClient:
     def url(self, path):
         return path if path.startswith(("http://", "https://")) else self.base_url + path
 
-    def _get(self, path, params):
-        """One GET with the key; redirects followed only within the provider's origin."""
+    def start_deadline(self, seconds):
+        """Every later call must be done within `seconds` from now (a command's --timeout)."""
+        self.deadline = time.monotonic() + seconds
+
+    def remaining(self):
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def _out_of_time(self, what):
+        remaining = self.remaining()
+        if remaining is not None and remaining <= 0:
+            raise OutOfTime("--timeout ran out during %s" % what)
+
+    def _timeouts(self):
+        """(connect, read), each no longer than what is left of the deadline."""
+        remaining = self.remaining()
+        if remaining is None:
+            return self.timeouts
+        return tuple(max(0.01, min(t, remaining)) for t in self.timeouts)
+
+    def _can_wait(self, seconds, what, error=OutOfTime):
+        """Raise `error` when a retry `seconds` from now would outlast the deadline."""
+        remaining = self.remaining()
+        if remaining is not None and seconds >= remaining:
+            raise error("%.1fs of --timeout left, too little for %s: a retry was due in %.1fs"
+                            % (max(0.0, remaining), what, seconds))
+
+    def _fetch(self, method, path, until_deadline, params=None, **kw):
+        """One request with the key and its whole parsed body. Redirects are never left to
+        `requests` (it would carry the key to any host): a GET follows one within the
+        provider's origin, a redirect elsewhere is an error, and any other method (a
+        submit) is never re-sent anywhere: its outcome is unknown."""
         url = self.url(path)
         for _ in range(MAX_REDIRECTS + 1):
-            resp = self.session.get(url, params=params, timeout=self.timeouts, allow_redirects=False,
-                                    stream=True)
+            timeouts = self._timeouts() if until_deadline else self.timeouts
+            resp = self.session.request(method, url, params=params, stream=True, timeout=timeouts,
+                                        allow_redirects=False, **kw)
             if not resp.is_redirect:
-                return resp
+                return resp, self._parsed_body(resp, method, path, until_deadline)
             resp.close()
             target = urljoin(resp.url, resp.headers["Location"])
+            if method != "GET":   # it may already have created a task
+                raise SubmitOutcomeUnknown(
+                    "%s %s answered a redirect (HTTP %d to %s); not followed: a submit is never re-sent "
+                    "elsewhere, and the task may exist at the provider"
+                    % (method, path, resp.status_code, _origin_text(target)), http_status=resp.status_code)
             if _origin(target) != _origin(self.base_url):
                 raise TransportError("GET %s was redirected (HTTP %d) to another origin, %s; not followed, so "
                                      "the API key stays with %s" % (path, resp.status_code, _origin_text(target),
@@ -151,16 +228,33 @@ class HttpClient:
             url, params = target, None
         raise TransportError("GET %s: more than %d redirects" % (path, MAX_REDIRECTS), kind="redirect")
 
+    def _parsed_body(self, resp, method, path, until_deadline):
+        """The answer's whole body must follow its headers within the read timeout (and
+        the deadline, when `until_deadline`)."""
+        start = time.monotonic()
+        until = start + self.timeouts[1]
+        if until_deadline and self.deadline is not None:
+            until = min(until, self.deadline)
+        try:
+            body = _read_body(resp, until)
+        except SlowBody:
+            if until_deadline:
+                self._out_of_time("the answer to %s %s" % (method, path))
+            raise requests.exceptions.ReadTimeout(
+                "the whole answer did not arrive within %.0fs" % (until - start)) from None
+        return _parse(resp, _decode(resp, body))
+
     def get_json(self, path, params=None):
         """GET with retries; returns a Response with JSON data, else raises."""
         attempt = 0
         while True:
             attempt += 1
             retry_after, status = None, None
+            self._out_of_time("GET %s" % path)
             try:
-                resp = self._get(path, params)
-                result = _parse(resp)   # inside: a body cut off mid-read is a failed attempt
+                resp, result = self._fetch("GET", path, True, params=params)
             except requests.exceptions.RequestException as exc:
+                self._out_of_time("GET %s" % path)
                 problem, raw = _describe(exc), None
             else:
                 status = resp.status_code
@@ -177,6 +271,7 @@ class HttpClient:
                 if raw is not None and problem.startswith("HTTP 2"):
                     raise BadResponse(message, raw_body=raw, http_status=status)
                 raise TransportError(message, http_status=status)
+            self._can_wait(wait, "GET %s (%s)" % (path, problem))
             self.on_retry("GET %s: %s; retrying in %.1fs" % (path, problem, wait))
             self.sleep(wait)
 
@@ -190,19 +285,11 @@ class HttpClient:
         while True:
             attempt += 1
             try:
-                resp = self.session.post(self.url(path), json=body, timeout=self.timeouts,
-                                         allow_redirects=False, stream=True)
-                if resp.is_redirect:   # never re-sent to a new location: it may already have created a task
-                    resp.close()
-                    raise SubmitOutcomeUnknown(
-                        "POST %s answered a redirect (HTTP %d to %s); not followed: a submit is never re-sent "
-                        "elsewhere, and the task may exist at the provider"
-                        % (path, resp.status_code, _origin_text(urljoin(resp.url, resp.headers["Location"]))),
-                        http_status=resp.status_code)
-                result = _parse(resp)   # inside: an answer cut off mid-read is a lost answer
+                resp, result = self._fetch("POST", path, False, json=body)
             except requests.exceptions.RequestException as exc:
                 if never_reached_server(exc) and attempt < self.policy.attempts:
                     wait = self.policy.delay(attempt)
+                    self._can_wait(wait, "POST %s (it never reached the server)" % path, TransportError)
                     self.on_retry("POST %s never reached the server (%s); retrying in %.1fs"
                                   % (path, _describe(exc), wait))
                     self.sleep(wait)
@@ -220,6 +307,8 @@ class HttpClient:
                 wait = parse_retry_after(resp.headers.get("Retry-After"))
                 wait = self.policy.delay(attempt, wait) if attempt < self.policy.attempts else None
                 if wait is not None:
+                    self._can_wait(wait, "POST %s (rejected with HTTP %d, nothing created)" % (path, resp.status_code),
+                                   TransportError)
                     self.on_retry("POST %s rejected with HTTP %d (not queued); retrying in %.1fs"
                                   % (path, resp.status_code, wait))
                     self.sleep(wait)
@@ -239,12 +328,14 @@ class HttpClient:
         while True:
             attempt += 1
             retry_after = None
+            self._out_of_time("a download")
             try:
-                resp = requests.get(url, stream=True, timeout=self.timeouts,
+                resp = requests.get(url, stream=True, timeout=self._timeouts(),
                                     headers={"User-Agent": USER_AGENT})
             except _NOT_FETCHABLE as exc:   # e.g. a redirect to file://: retrying cannot help
                 raise TransportError("download refused: %s" % _describe(exc)) from None
             except requests.exceptions.RequestException as exc:
+                self._out_of_time("a download")
                 problem = _describe(exc)
             else:
                 if resp.status_code == 429 or resp.status_code >= 500:
@@ -256,5 +347,23 @@ class HttpClient:
             wait = self.policy.delay(attempt, retry_after) if attempt < self.policy.attempts else None
             if wait is None:
                 raise TransportError("download failed after %d attempt(s): %s" % (attempt, problem))
+            self._can_wait(wait, "a download (%s)" % problem)
             self.on_retry("download: %s; retrying in %.1fs" % (problem, wait))
             self.sleep(wait)
+
+    def chunks(self, resp, size):
+        """The body of a stream() response, chunk by chunk, checking the deadline between
+        reads (each read returns what one recv brings, so a trickle cannot outlast it)."""
+        raw = resp.raw
+        read = getattr(raw, "read1", None) or raw.read
+        while True:
+            self._out_of_time("a download")
+            _bound_next_read(resp, self.remaining())
+            try:
+                data = read(size, decode_content=True)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                self._out_of_time("a download")
+                raise requests.exceptions.ConnectionError(exc) from None
+            if not data:
+                return
+            yield data

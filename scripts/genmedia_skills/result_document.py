@@ -4,6 +4,7 @@ Built and updated here only; validated against schemas/result.schema.json
 before every write, so a run's record can always be trusted by `wait`.
 """
 
+import json
 import time
 
 from . import schema_registry, task_status
@@ -51,8 +52,35 @@ def add_note(doc, note):
         doc["notes"].append(note)
 
 
+def merge_stored(doc, stored, polls_base):
+    """Another process may have polled since `doc` was read (the caller holds the run lock):
+    add our polls since then (doc polls - polls_base) to the stored count and keep its
+    notes, so concurrent commands on one run lose no update."""
+    if not isinstance(stored, dict):
+        return
+    polls, notes = stored.get("polls"), stored.get("notes")
+    if isinstance(polls, int) and not isinstance(polls, bool) and polls >= 0:
+        doc["polls"] = polls + max(0, doc["polls"] - polls_base)
+    if isinstance(notes, list):
+        doc["notes"] = [n for n in notes if isinstance(n, str)] + [n for n in doc["notes"] if n not in notes]
+
+
 def set_error(doc, exc):
     doc["error"] = exc.to_dict() if isinstance(exc, GenmediaError) else {"kind": "internal", "message": str(exc) or type(exc).__name__}
+
+
+def load(path):
+    """(document, None) for a stored result.json, (None, why) when it is missing, not JSON
+    or the wrong shape: callers flag or repair the run instead of tripping over it."""
+    try:
+        with open(str(path), "rb") as handle:
+            doc = json.loads(handle.read().decode("utf-8"))
+    except FileNotFoundError:
+        return None, "missing"
+    except (OSError, ValueError, RecursionError) as exc:
+        return None, "not readable JSON (%s)" % type(exc).__name__
+    problems = schema_registry.errors(SCHEMA, doc)
+    return (None, "does not match the result schema: " + "; ".join(problems)) if problems else (doc, None)
 
 
 def check(doc):

@@ -7,6 +7,7 @@ import sys
 
 from . import config, simulation
 from .artifact_store import ArtifactStore
+from .errors import RunNotSaved
 from .http_client import HttpClient
 from .progress import Progress
 from .retry_policy import RetryPolicy
@@ -36,7 +37,10 @@ class RunContext:
         adapter = self.adapter
         if self.simulated:
             if self._simulator is None:
-                self._simulator = simulation.start(self.store.root)
+                try:
+                    self._simulator = simulation.start(self.store.root)
+                except OSError as exc:  # its task state lives under the artifact root
+                    raise self.unwritable(exc) from None
             key = simulation.key_for(adapter.provider)
             register_secret(key)
             return config.Credentials(self._simulator.base_url, key, simulated=True)
@@ -56,6 +60,13 @@ class RunContext:
                                     config.http_timeouts(), on_retry=self.progress.warn,
                                     policy=RetryPolicy(base=0.5 * scale, cap=8.0 * scale))
         return self._http
+
+    def unwritable(self, exc):
+        """The error for an artifact root we cannot write (a file, read-only, full): it names
+        the setting to change; nothing has been sent yet when it is raised."""
+        return RunNotSaved("%s %s cannot be written (%s); nothing was sent"
+                           % (config.artifacts_root_source(self.artifacts_dir), self.store.root,
+                              getattr(exc, "reason", None) or getattr(exc, "strerror", None) or exc))
 
     def resume_command(self, task_id, yes=False):
         """The exact command that resumes `task_id` (what `next` shows); `yes` adds the

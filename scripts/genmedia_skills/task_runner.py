@@ -9,14 +9,13 @@ rejection, or `unknown` with the reason.
 """
 
 import datetime
-import os
 import random
 import time
 
 from . import exit_codes, payment_gate, result_document, result_markdown, task_status
-from .downloads import download
-from .errors import (AuthError, BadResponse, Blocked, GenmediaError, SubmitOutcomeUnknown,
-                     TransportError, UnknownTask)
+from .downloads import fetch_outputs
+from .errors import (AuthError, BadResponse, Blocked, GenmediaError, OutOfTime, ProviderError, RunNotSaved,
+                     SubmitOutcomeUnknown, UnknownTask)
 
 MAX_QUERY_FAILURES = 3   # consecutive failed queries (each already retried) before giving up
 NEVER_STARTED_SECONDS = 300.0   # provider seconds a task may sit queued-but-never-started (Snapshot.stalled)
@@ -43,10 +42,15 @@ class Job:
         self.run = run
         self.doc = doc
         self.indexed = indexed   # False for a foreign task until the provider confirms it
+        self.polls_base = doc["polls"]    # polls already on disk: others' polls are added, not lost
+        self.downloads_cut_short = False  # --timeout ran out mid-download: `wait` fetches the rest
 
     def save(self):
-        with self.run.locked():
-            self._write()
+        try:
+            with self.run.locked():
+                self._write()
+        except OSError as exc:  # full, read-only, gone: say so, never "internal error"
+            raise RunNotSaved.of(self.run.dir, exc) from None
 
     def _write(self):
         """Write the document; the caller holds the run lock."""
@@ -55,9 +59,11 @@ class Job:
             for key, value in stored.items():
                 if value is not None and self.doc["payment"].get(key) is None:
                     self.doc["payment"][key] = value
+        result_document.merge_stored(self.doc, self.run.read(), self.polls_base)
         self.doc["updated_at"] = result_document.now_iso()
         result_document.check(self.doc)
         self.run.write(self.doc, result_markdown.render(self.doc))
+        self.polls_base = self.doc["polls"]
 
     def fail(self, exc, status=None):
         """Record an error (and optionally a status), save, return its exit code."""
@@ -74,7 +80,8 @@ class Job:
         return exc.exit_code if isinstance(exc, GenmediaError) else exit_codes.PROVIDER
 
     def set_next(self):
-        resumable = self.doc["task_id"] and self.doc["status"] not in task_status.TERMINAL
+        resumable = self.doc["task_id"] and (self.doc["status"] not in task_status.TERMINAL
+                                             or self.downloads_cut_short)
         gate = self.doc["status"] == task_status.AWAITING_PAYMENT and not self._pay_requested()
         self.doc["next"] = self.ctx.resume_command(self.doc["task_id"], yes=gate) if resumable else None
 
@@ -110,7 +117,10 @@ class Job:
         the next POST), so no crash can lose a task that exists."""
         self.doc.update(task_id=task_id, submitted_at=result_document.now_iso())
         self.set_next()
-        self.ctx.store.remember_task(self.run, task_id)
+        try:
+            self.ctx.store.remember_task(self.run, task_id)
+        except OSError as exc:
+            raise RunNotSaved.of(self.run.dir, exc) from None
         self.indexed = True
         self.save()
 
@@ -191,29 +201,17 @@ class Job:
             if self.ctx.download:
                 self.save()
                 self.download_outputs()
+            self.set_next()
             self.save()
-            return exit_codes.OK
+            return exit_codes.STILL_RUNNING if self.downloads_cut_short else exit_codes.OK
         self.save()
         return exit_codes.TASK_FAILED
 
     def download_outputs(self):
+        """Fetch what is missing; --timeout running out leaves the rest for `wait`."""
         ctx = self.ctx
-        numbers = {}
-        for out in self.doc["outputs"]:
-            n = numbers[out["kind"]] = numbers.get(out["kind"], 0) + 1   # video-1, image-1 (its thumbnail)
-            if out.get("path") and os.path.isfile(out["path"]):
-                continue
-            try:
-                got = download(ctx.http, out["url"], self.run.outputs_dir, "%s-%d" % (out["kind"], n),
-                               kind=out["kind"], max_bytes=ctx.adapter.max_download_bytes)
-            except Exception as exc:  # the signed URL is still the deliverable
-                message = getattr(exc, "message", None) or "%s: %s" % (type(exc).__name__, exc)
-                out["download_error"] = message[:300]
-                ctx.progress.warn("could not download %s %d: %s" % (out["kind"], n, message))
-                continue
-            out.pop("download_error", None)
-            out.update(got)
-            ctx.progress.say("saved %s" % got["path"])
+        self.downloads_cut_short = not fetch_outputs(ctx.http, self.doc["outputs"], self.run.outputs_dir,
+                                                     ctx.adapter.max_download_bytes, ctx.progress)
 
     def _status_key(self):
         step = (self.doc.get("progress") or {}).get("current_step")
@@ -229,9 +227,13 @@ class Job:
         return line + ", %ds" % seconds
 
     def follow(self, timeout):
-        """Poll until terminal or `timeout` wall seconds; returns the exit code."""
+        """Poll until terminal or the deadline (the HTTP client's, so requests, retries and
+        downloads end with it; set here unless the command did); returns the exit code."""
         ctx = self.ctx
         start = time.monotonic()
+        if ctx.http.deadline is None:
+            ctx.http.deadline = start + timeout
+        deadline = ctx.http.deadline
         schedule = ctx.adapter.schedule(self.doc.get("model"))
         submitted = _epoch(self.doc.get("submitted_at"))
         scale = ctx.poll_scale
@@ -239,10 +241,13 @@ class Job:
         rng = random.Random()
         while True:
             since = (time.time() - submitted) / scale if submitted else None
+            out_of_time = None
             try:
                 code = self.check(since, may_pay=True)
                 failures = 0
-            except TransportError as exc:
+            except OutOfTime as exc:  # a retry the deadline leaves no room for: stop, resumable
+                code, out_of_time = None, exc.message
+            except ProviderError as exc:  # a failed query (transport, or a business error in a 200)
                 failures += 1
                 if failures >= MAX_QUERY_FAILURES:
                     return self.fail(exc)
@@ -251,13 +256,14 @@ class Job:
             if code is not None:
                 return code
             ctx.progress.status(self._status_line(time.monotonic() - start), key=self._status_key())
-            remaining = timeout - (time.monotonic() - start)
-            if remaining <= 0:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or out_of_time:
                 self.doc["error"] = None
                 self.set_next()
                 self.save()
-                ctx.progress.say("still %s after %ds; resume with: %s"
-                                 % (self.doc["status"], timeout, self.doc["next"]))
+                ctx.progress.say("still %s after %ds%s; resume with: %s"
+                                 % (self.doc["status"], time.monotonic() - start,
+                                    " (%s)" % out_of_time if out_of_time else "", self.doc["next"]))
                 return exit_codes.STILL_RUNNING
             elapsed = (time.time() - submitted if submitted else time.monotonic() - start) / scale
             time.sleep(min(remaining, schedule.delay(elapsed, rng) * scale))

@@ -12,7 +12,10 @@ from pathlib import Path
 # The bundle's own runtime first, so a copied bundle works without installing it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
 
-from genmedia_skills.skills.giggle_generation_video import SKILL  # noqa: E402
+try:
+    from genmedia_skills.skills.giggle_generation_video import SKILL  # noqa: E402
+except KeyboardInterrupt:  # Ctrl-C while the runtime loads: nothing was done yet
+    sys.exit(130)
 
 if __name__ == "__main__":
     SKILL.main()
