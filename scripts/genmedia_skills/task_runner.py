@@ -16,6 +16,7 @@ from . import exit_codes, payment_gate, result_document, result_markdown, task_s
 from .downloads import fetch_outputs
 from .errors import (AuthError, BadResponse, Blocked, GenmediaError, OutOfTime, ProviderError, RunNotSaved,
                      SubmitOutcomeUnknown, UnknownTask)
+from .safe_files import UnsafePath
 
 MAX_QUERY_FAILURES = 3   # consecutive failed queries (each already retried) before giving up
 NEVER_STARTED_SECONDS = 300.0   # provider seconds a task may sit queued-but-never-started (Snapshot.stalled)
@@ -67,12 +68,15 @@ class Job:
 
     def fail(self, exc, status=None):
         """Record an error (and optionally a status), save, return its exit code."""
+        result_document.set_error(self.doc, exc)
         if isinstance(exc, BadResponse) and exc.raw_body is not None:
-            path = self.run.save_raw("response-%d.txt" % (self.doc["polls"] + 1), exc.raw_body)
-            result_document.set_error(self.doc, exc)
-            self.doc["error"]["raw_body"] = str(path)
-        else:
-            result_document.set_error(self.doc, exc)
+            try:
+                self.doc["error"]["raw_body"] = str(self.run.save_raw(
+                    "response-%d.txt" % (self.doc["polls"] + 1), exc.raw_body))
+            except (UnsafePath, OSError) as not_kept:   # the error itself must still be recorded
+                message = getattr(not_kept, "message", None) or str(not_kept)
+                result_document.add_note(self.doc, "the answer was not kept: " + message)
+                self.ctx.progress.warn("the answer was not kept: " + message)
         if status:
             self.doc["status"] = status
         self.set_next()
