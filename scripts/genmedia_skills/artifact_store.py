@@ -4,7 +4,8 @@
 - Every write is atomic (unique temp file + fsync + os.replace), so a reader or a
   crash never sees half a file; writers of one run serialize on a lock file.
 - A task_id is never used as a path: lookups go through <root>/<skill>/.by-task/
-  <sha256(task_id)>, so a hostile id cannot escape the root.
+  <sha256(task_id)>, so a hostile id cannot escape the root. A per-user index
+  (task_index.py) also says which root holds a task, so a run is found from anywhere.
 """
 
 import contextlib
@@ -16,6 +17,8 @@ import secrets
 import tempfile
 import time
 from pathlib import Path
+
+from . import task_index
 
 try:
     import fcntl
@@ -63,6 +66,7 @@ class Run:
     """One run directory."""
 
     def __init__(self, root, skill, run_id):
+        self.root = Path(root)
         self.skill = skill
         self.run_id = run_id
         self.dir = Path(root) / skill / run_id
@@ -132,6 +136,7 @@ class ArtifactStore:
         path = self._index_path(run.skill, task_id)
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, json.dumps({"task_id": task_id, "run_id": run.run_id}))
+        task_index.record(run.skill, task_id, self.root)
 
     def find_task(self, skill, task_id):
         """The run that holds `task_id` in `skill`, or None."""
@@ -146,6 +151,16 @@ class ArtifactStore:
             return None
         run = Run(self.root, skill, run_id)
         return run if run.dir.is_dir() else None
+
+    def locate_task(self, skill, task_id):
+        """The run that holds `task_id`: in this root, else in the root the per-user index
+        names (a run made from another copy of the bundle or with another root), or None."""
+        run = self.find_task(skill, task_id)
+        if run is None:
+            other = task_index.root_of(skill, task_id)
+            if other is not None and other != self.root.absolute():
+                run = ArtifactStore(other).find_task(skill, task_id)
+        return run
 
     def runs(self, skill):
         """Runs of `skill`, newest first."""

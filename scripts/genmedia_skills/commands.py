@@ -7,6 +7,7 @@ Each handler takes a RunContext plus parsed options and returns
 import shutil
 
 from . import exit_codes, result_document, task_status
+from .artifact_store import ArtifactStore
 from .errors import SubmitOutcomeUnknown, TransportError, UnknownTask, UsageError
 from .task_runner import Job
 
@@ -74,7 +75,9 @@ def _find_job(ctx, task_id):
     if not task_id or not task_id.strip():
         raise UsageError("--task-id: missing; give the task_id printed by run/submit")
     task_id = task_id.strip()
-    run = ctx.store.find_task(ctx.skill, task_id)
+    run = ctx.store.locate_task(ctx.skill, task_id)
+    if run is not None and run.root != ctx.store.root:   # made under another root: continue it there
+        ctx.store = ArtifactStore(run.root)
     doc = run.read() if run else None
     if doc is None:
         return None
