@@ -39,7 +39,7 @@ SIMULATE = _option("simulate", bool, False, "--simulate",
                    help="Use the built-in simulator: no key, no charge, real HTTP on loopback.")
 ARTIFACTS = _option("artifacts_dir", Optional[str], None, "--artifacts-dir",
                     help="Where runs are saved (env GENMEDIA_ARTIFACTS_DIR; default here: %s)."
-                    % config.default_artifacts_root())
+                    % config.shown_path(config.default_artifacts_root()))
 QUIET = _option("quiet", bool, False, "--quiet", help="No progress on stderr (warnings still show).")
 DOWNLOAD = _option("download", bool, True, "--download/--no-download",
                    help="Save results under the run's outputs/ (URLs are reported either way).")

@@ -63,6 +63,13 @@ def default_artifacts_root():
     return BUNDLE_ROOT / ".artifacts" if development_checkout() else user_data_dir() / "artifacts"
 
 
+def shown_path(path):
+    """`path` for help texts: ~/... under the home folder (short enough not to be wrapped)."""
+    home = str(Path.home())
+    text = str(path)
+    return "~" + text[len(home):] if home != os.sep and text.startswith(home + os.sep) else text
+
+
 def artifacts_root(cli_value=None):
     """--artifacts-dir > GENMEDIA_ARTIFACTS_DIR > default_artifacts_root()."""
     if cli_value:

@@ -52,7 +52,7 @@ def _help():
     ] + rows + [
         "",
         "Commands of every skill: run, submit, status, wait, list (genmedia SKILL --help).",
-        "Runs are saved under %s" % config.default_artifacts_root(),
+        "Runs are saved under %s" % config.shown_path(config.default_artifacts_root()),
         "  (change it with GENMEDIA_ARTIFACTS_DIR or --artifacts-dir).",
         "",
         "Example: genmedia giggle-generation-image run --simulate --prompt \"a lighthouse at dusk\"",
