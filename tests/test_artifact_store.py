@@ -168,7 +168,7 @@ def test_hostile_task_ids_stay_inside_the_root(tmp_path, task_id, user_data_home
     new_paths = set(all_paths(tmp_path)) - set(outside_before)
     allowed = (os.path.realpath(root) + os.sep, os.path.realpath(user_data_home) + os.sep)
     for p in new_paths:
-        assert os.path.realpath(p).startswith(allowed), p
+        assert (os.path.realpath(p) + os.sep).startswith(allowed), p
     # the id never became a path component
     for p in list(root.rglob("*")) + list(user_data_home.rglob("*")):
         assert p.name not in ("passwd", "etc", "b", "c", "abs")
