@@ -12,6 +12,9 @@ from typing import Optional
 
 import typer
 
+if tuple(int(part) for part in typer.__version__.split(".")[:2]) < (0, 12):   # Debian/Ubuntu ship older
+    raise ImportError("typer %s is too old: genmedia-skills needs typer >= 0.12" % typer.__version__)
+
 try:
     from typing import Annotated
 except ImportError:  # Python < 3.9 is not supported, but keep the import honest

@@ -18,7 +18,8 @@ NAMES = (
 
 
 # What the runtime imports (pyproject's dependencies); requests and jsonschema load lazily.
-DEPENDENCIES = ("typer", "requests", "jsonschema")
+# referencing comes with jsonschema >= 4.18 (older ones, as Debian ships, lack it).
+DEPENDENCIES = ("typer", "requests", "jsonschema", "referencing")
 
 
 def load(name):
