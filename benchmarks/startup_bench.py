@@ -115,6 +115,7 @@ def report(runs=9):
         try:
             env = dict(os.environ, GIGGLE_API_KEY=KEY, GIGGLE_BASE_URL=sim.base_url,
                        GENMEDIA_ARTIFACTS_DIR=str(Path(tmp) / "artifacts"), GENMEDIA_POLL_SCALE="0.001",
+                       XDG_DATA_HOME=str(Path(tmp) / "user-data"),   # the task index, not the real home
                        # Cold start as users see it: bytecode cached after the first run.
                        # The cache goes to tmp so the checkout is never written to, and an
                        # inherited PYTHONDONTWRITEBYTECODE would make every run recompile.

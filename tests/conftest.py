@@ -90,6 +90,15 @@ def base_env(artifacts):
     return env
 
 
+@pytest.fixture(autouse=True)
+def user_data_home(tmp_path, monkeypatch):
+    """The per-user data folder (default artifact root, task index) of this test alone, for
+    in-process code and, through base_env, for every subprocess: never the real home."""
+    home = tmp_path / "user-data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def artifacts(tmp_path):
     root = tmp_path / "artifacts"

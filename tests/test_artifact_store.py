@@ -155,7 +155,7 @@ def test_find_task_unknown_is_none(tmp_path):
     "../../etc/passwd", "a/b\\c", "/abs/path", "..", ".", "C:\\Windows\\x", "x\x00y",
     "with space and ünïcode", "a" * 500,
 ])
-def test_hostile_task_ids_stay_inside_the_root(tmp_path, task_id):
+def test_hostile_task_ids_stay_inside_the_root(tmp_path, task_id, user_data_home):
     root = tmp_path / "root"
     root.mkdir()
     outside_before = all_paths(tmp_path)
@@ -164,13 +164,13 @@ def test_hostile_task_ids_stay_inside_the_root(tmp_path, task_id):
     store.remember_task(run, task_id)
     found = store.find_task(SKILL, task_id)
     assert found is not None and found.run_id == run.run_id
-    # nothing new anywhere but under the root
+    # nothing new anywhere but under the root and the per-user task index
     new_paths = set(all_paths(tmp_path)) - set(outside_before)
-    real_root = os.path.realpath(root)
+    allowed = (os.path.realpath(root) + os.sep, os.path.realpath(user_data_home) + os.sep)
     for p in new_paths:
-        assert os.path.realpath(p).startswith(real_root + os.sep), p
+        assert (os.path.realpath(p) + os.sep).startswith(allowed), p
     # the id never became a path component
-    for p in root.rglob("*"):
+    for p in list(root.rglob("*")) + list(user_data_home.rglob("*")):
         assert p.name not in ("passwd", "etc", "b", "c", "abs")
     assert not (tmp_path / "etc").exists()
 

@@ -4,7 +4,8 @@
 - Every write is atomic (unique temp file + fsync + os.replace), so a reader or a
   crash never sees half a file; writers of one run serialize on a lock file.
 - A task_id is never used as a path: lookups go through <root>/<skill>/.by-task/
-  <sha256(task_id)>, so a hostile id cannot escape the root.
+  <sha256(task_id)>, so a hostile id cannot escape the root. A per-user index
+  (task_index.py) also says which root holds a task, so a run is found from anywhere.
 - Nothing is written through a symlink planted in a run (see safe_files), and every
   byte written passes the redaction of the configured keys (see redaction).
 """
@@ -19,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import task_index
 from .redaction import redact, redact_bytes, to_json
 from .safe_files import UnsafePath, open_lock, real_dir
 
@@ -82,6 +84,7 @@ class Run:
     """One run directory."""
 
     def __init__(self, root, skill, run_id):
+        self.root = Path(root)
         self.skill = skill
         self.run_id = run_id
         self.dir = Path(root) / skill / run_id
@@ -151,6 +154,7 @@ class ArtifactStore:
         path = self._index_path(run.skill, task_id)
         real_dir(path.parent)
         atomic_write(path, to_json({"task_id": task_id, "run_id": run.run_id}))
+        task_index.record(run.skill, task_id, self.root)
 
     def locked(self, skill):
         """Serialize creating runs of `skill` (e.g. one run per foreign task_id)."""
@@ -178,6 +182,16 @@ class ArtifactStore:
             return None
         run = Run(self.root, skill, run_id)
         return run if run.dir.is_dir() else None
+
+    def locate_task(self, skill, task_id):
+        """The run that holds `task_id`: in this root, else in the root the per-user index
+        names (a run made from another copy of the bundle or with another root), or None."""
+        run = self.find_task(skill, task_id)
+        if run is None:
+            other = task_index.root_of(skill, task_id)
+            if other is not None and other != self.root.absolute():
+                run = ArtifactStore(other).find_task(skill, task_id)
+        return run
 
     def runs(self, skill):
         """Runs of `skill`, newest first."""

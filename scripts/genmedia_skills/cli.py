@@ -11,6 +11,9 @@ from typing import Optional
 
 import typer
 
+if tuple(int(part) for part in typer.__version__.split(".")[:2]) < (0, 12):   # Debian/Ubuntu ship older
+    raise ImportError("typer %s is too old: genmedia-skills needs typer >= 0.12" % typer.__version__)
+
 try:
     from typing import Annotated
 except ImportError:  # Python < 3.9 is not supported, but keep the import honest
@@ -21,7 +24,7 @@ try:
 except ImportError:
     import click
 
-from . import exit_codes
+from . import config, exit_codes
 from .errors import GenmediaError, UsageError
 from .redaction import to_json
 from .terminal_text import for_terminal
@@ -38,7 +41,8 @@ def _option(name, annotation, default, *decls, help):
 SIMULATE = _option("simulate", bool, False, "--simulate",
                    help="Use the built-in simulator: no key, no charge, real HTTP on loopback.")
 ARTIFACTS = _option("artifacts_dir", Optional[str], None, "--artifacts-dir",
-                    help="Artifact root (env GENMEDIA_ARTIFACTS_DIR; default <bundle>/.artifacts).")
+                    help="Where runs are saved (env GENMEDIA_ARTIFACTS_DIR; default here: %s)."
+                    % config.shown_path(config.default_artifacts_root()))
 QUIET = _option("quiet", bool, False, "--quiet", help="No progress on stderr (warnings still show).")
 DOWNLOAD = _option("download", bool, True, "--download/--no-download",
                    help="Save results under the run's outputs/ (URLs are reported either way).")
@@ -117,13 +121,14 @@ class SkillCLI:
         self.extra_commands = list(extra_commands)
         self.yes = _option("yes", bool, False, "--yes",
                            help=yes_help or "Confirm a spending gate (none for this skill).")
+        self.invocation = None   # set by main()
 
     def _context(self, kw):
         from .run_context import RunContext
 
         return RunContext(self.name, self.adapter, simulate=kw.get("simulate", False),
                           artifacts_dir=kw.get("artifacts_dir"), download=kw.get("download", True),
-                          quiet=kw.get("quiet", False), yes=kw.get("yes", False))
+                          quiet=kw.get("quiet", False), yes=kw.get("yes", False), invocation=self.invocation)
 
     def _timeout(self, kw):
         return check_timeout(kw["timeout"])
@@ -188,8 +193,9 @@ class SkillCLI:
         command.__signature__ = inspect.Signature(params)
         return command
 
-    def main(self, argv=None):
-        """Parse, run, print one JSON document, exit with the contract's code."""
+    def main(self, argv=None, invocation=None):
+        """Parse, run, print one JSON document, exit with the contract's code. `invocation` is
+        how a console script started this skill ([command, skill name]); default: this script."""
         signal.signal(signal.SIGTERM, _raise_interrupt)
         for stream in (sys.stdout, sys.stderr):  # stderr lines survive a cp1252/ascii console
             try:
@@ -197,6 +203,7 @@ class SkillCLI:
             except (AttributeError, ValueError, OSError):
                 pass
         argv = sys.argv[1:] if argv is None else argv
+        self.invocation = invocation
         self._outcome = None
         code = self._parse(argv)
         if self._outcome is not None and code == exit_codes.OK:
@@ -209,7 +216,10 @@ class SkillCLI:
             return self._error(UsageError("missing command: one of %s (see --help)" % ", ".join(names)))
         try:
             command = typer.main.get_command(self.app())
-            code = command.main(args=argv, prog_name=self.name, standalone_mode=False)
+            prog = self.name
+            if self.invocation:   # "genmedia giggle-generation-image" in usage lines
+                prog = " ".join([os.path.basename(self.invocation[0])] + self.invocation[1:])
+            code = command.main(args=argv, prog_name=prog, standalone_mode=False)
             return code if isinstance(code, int) else exit_codes.OK
         except click.exceptions.ClickException as exc:
             return self._error(UsageError(exc.format_message()))

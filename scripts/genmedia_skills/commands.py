@@ -8,6 +8,7 @@ import os
 import shutil
 
 from . import exit_codes, result_document, task_status
+from .artifact_store import ArtifactStore
 from .errors import ProviderError, RunNotSaved, SubmitOutcomeUnknown, UnknownTask, UsageError
 from .task_runner import Job
 
@@ -153,7 +154,9 @@ def checked_task_id(task_id):
 
 
 def _find_job(ctx, task_id):
-    run = ctx.store.find_task(ctx.skill, task_id)
+    run = ctx.store.locate_task(ctx.skill, task_id)
+    if run is not None and run.root != ctx.store.root:   # made under another root: continue it there
+        ctx.store = ArtifactStore(run.root)
     if run is None:
         return None
     doc, problem = result_document.load(run.json_path)

@@ -5,7 +5,7 @@ read from the environment only (never argv) and registered for redaction.
 
 | variable                   | meaning                                         | default            |
 |----------------------------|-------------------------------------------------|--------------------|
-| GENMEDIA_ARTIFACTS_DIR     | artifact root                                   | <bundle>/.artifacts|
+| GENMEDIA_ARTIFACTS_DIR     | artifact root                                   | see default_artifacts_root |
 | GENMEDIA_STATE_DIR         | per-user state shared by every root (pay ledger)| see state_dir()    |
 | GENMEDIA_CONNECT_TIMEOUT   | seconds to establish a connection               | 10                 |
 | GENMEDIA_READ_TIMEOUT      | seconds to wait for an answer                   | 30                 |
@@ -20,8 +20,11 @@ from pathlib import Path
 from .errors import AuthError, UsageError
 from .redaction import register_secret
 
-BUNDLE_ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS_DIR = BUNDLE_ROOT / "schemas"
+BUNDLE_ROOT = Path(__file__).resolve().parents[2]   # the bundle when this runs from scripts/ in it
+# The bundle's schemas/ is the source of truth; a wheel ships a copy inside the package.
+_PACKAGE_SCHEMAS = Path(__file__).resolve().parent / "schemas"
+SCHEMAS_DIR = (BUNDLE_ROOT / "schemas" if (BUNDLE_ROOT / "schemas" / "result.schema.json").is_file()
+               else _PACKAGE_SCHEMAS)
 DEFAULT_SIM_TIME_SCALE = 0.03   # a 20-minute music video takes ~35 s under --simulate
 
 
@@ -38,25 +41,51 @@ def _float_env(name, default, *, minimum=0.0):
     return value
 
 
-DEFAULT_ARTIFACTS_ROOT = BUNDLE_ROOT / ".artifacts"
+def user_data_dir():
+    """This user's folder for the bundle: $XDG_DATA_HOME/genmedia-skills, else
+    ~/.local/share/genmedia-skills (%LOCALAPPDATA%\\genmedia-skills on Windows)."""
+    base = os.environ.get("XDG_DATA_HOME", "").strip()
+    if not os.path.isabs(base):   # the XDG spec says to ignore a relative value
+        local = os.environ.get("LOCALAPPDATA", "") if os.name == "nt" else ""
+        base = local or str(Path.home() / ".local" / "share")
+    return Path(base) / "genmedia-skills"
+
+
+def development_checkout(bundle=BUNDLE_ROOT):
+    """The project's own working copy: pyproject.toml with a .venv/ beside it. The README's
+    setup creates .venv and git ignores it, so no installer's copy has one (plugin caches,
+    `npx skills` folders, OpenClaw's whole-repo install, which even keeps .git)."""
+    return (bundle / "pyproject.toml").is_file() and (bundle / ".venv").is_dir()
+
+
+def default_artifacts_root():
+    """<checkout>/.artifacts in a development checkout; everywhere else (installed copies,
+    which installers replace on update, and the installed package) a per-user folder."""
+    return BUNDLE_ROOT / ".artifacts" if development_checkout() else user_data_dir() / "artifacts"
+
+
+def shown_path(path):
+    """`path` for help texts: ~/... under the home folder (short enough not to be wrapped)."""
+    home = str(Path.home())
+    text = str(path)
+    return "~" + text[len(home):] if home != os.sep and text.startswith(home + os.sep) else text
 
 
 def artifacts_root(cli_value=None):
+    """--artifacts-dir > GENMEDIA_ARTIFACTS_DIR > default_artifacts_root()."""
     if cli_value:
         return Path(cli_value).expanduser()
     env = os.environ.get("GENMEDIA_ARTIFACTS_DIR")
-    return Path(env).expanduser() if env else DEFAULT_ARTIFACTS_ROOT
+    return Path(env).expanduser() if env else default_artifacts_root()
 
 
 def state_dir():
     """Per-user state every artifact root shares (the pay ledger): $GENMEDIA_STATE_DIR,
-    else $XDG_DATA_HOME/genmedia-skills, else ~/.local/share/genmedia-skills."""
+    else user_data_dir()."""
     env = os.environ.get("GENMEDIA_STATE_DIR")
     if env and env.strip():
         return Path(env).expanduser()
-    xdg = os.path.expanduser(os.environ.get("XDG_DATA_HOME") or "")
-    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".local" / "share"   # the XDG spec ignores relative
-    return base / "genmedia-skills"
+    return user_data_dir()
 
 
 def artifacts_root_source(cli_value=None):

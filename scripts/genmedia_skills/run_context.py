@@ -16,8 +16,11 @@ from .redaction import register_secret
 
 class RunContext:
     def __init__(self, skill, adapter, *, simulate=False, artifacts_dir=None, download=True, quiet=False,
-                 yes=False):
+                 yes=False, invocation=None):
         self.skill = skill
+        # how this skill was started, to print commands that resume it: [python, script] or
+        # [console command, skill name]
+        self.invocation = list(invocation) if invocation else script_invocation()
         self.adapter = adapter
         self.simulated = simulate
         self.artifacts_dir = artifacts_dir
@@ -71,11 +74,14 @@ class RunContext:
     def resume_command(self, task_id, yes=False):
         """The exact command that resumes `task_id` (what `next` shows); `yes` adds the
         spending confirmation a payment gate needs."""
-        argv = [_python(), sys.argv[0] or "script.py", "wait", "--task-id", task_id]
+        argv = self.invocation + ["wait", "--task-id", task_id]
         if self.simulated:
             argv.append("--simulate")
-        if self.store.root != config.DEFAULT_ARTIFACTS_ROOT:  # also a root from GENMEDIA_ARTIFACTS_DIR:
-            argv += ["--artifacts-dir", os.path.abspath(str(self.store.root))]  # another shell may lack it
+        root = self.store.root.absolute()
+        if self.artifacts_dir or root != config.default_artifacts_root().absolute():
+            # also a root from GENMEDIA_ARTIFACTS_DIR: another shell may lack it; absolute,
+            # like the script path, so the command works from any folder
+            argv += ["--artifacts-dir", str(root)]
         if yes:
             argv.append("--yes")
         return " ".join(shlex.quote(part) for part in argv)
@@ -86,6 +92,21 @@ class RunContext:
         if self._simulator is not None:
             self._simulator.stop()
             self._simulator = None
+
+
+def script_invocation():
+    """[python, absolute path of the running entry script]."""
+    script = sys.argv[0] or "script.py"
+    return [_python(), os.path.abspath(script) if os.path.isfile(script) else script]
+
+
+def command_invocation(argv0):
+    """A console script by the name PATH finds it under, else by its full path."""
+    name = os.path.basename(argv0)
+    found = shutil.which(name)
+    if found and os.path.realpath(found) == os.path.realpath(argv0):
+        return name
+    return os.path.abspath(argv0) if os.path.sep in argv0 else argv0
 
 
 def _python():

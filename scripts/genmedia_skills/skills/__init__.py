@@ -5,6 +5,7 @@ generation-batch) all load skills from here, so a skill is defined exactly once.
 """
 
 import importlib
+import importlib.util
 
 NAMES = (
     "giggle-generation-image",
@@ -16,8 +17,17 @@ NAMES = (
 )
 
 
+# What the runtime imports (pyproject's dependencies); requests and jsonschema load lazily.
+# referencing comes with jsonschema >= 4.18 (older ones, as Debian ships, lack it).
+DEPENDENCIES = ("typer", "requests", "jsonschema", "referencing")
+
+
 def load(name):
-    """The SkillCLI of skill `name` (KeyError for an unknown name)."""
+    """The SkillCLI of skill `name` (KeyError for an unknown name). ModuleNotFoundError when a
+    dependency is missing: raised now, not halfway through a run that has already submitted."""
     if name not in NAMES:
         raise KeyError(name)
+    for module in DEPENDENCIES:
+        if importlib.util.find_spec(module) is None:
+            raise ModuleNotFoundError("No module named %r" % module, name=module)
     return importlib.import_module("." + name.replace("-", "_"), __name__).SKILL

@@ -1,22 +1,42 @@
 #!/usr/bin/env python3
+# /// script
+# requires-python = ">=3.9"
+# dependencies = ["genmedia-skills>=0.1.0"]
+# ///
 """giggle-generation-aimv-30: 30-second AI music videos (trustee workflow, project type aimv-30): music from a description, your lyrics or an uploaded track.
 
-    python skills/giggle-generation-aimv-30/scripts/generate_mv.py run --simulate --prompt "a dreamy synth-pop song about the sea" --yes
+    python3 scripts/generate_mv.py run --simulate --prompt "a dreamy synth-pop song about the sea" --yes
 
 The workflow stops at its payment gate (exit 6) unless --yes; `wait --task-id ID --yes` pays and continues.
 Commands: run, submit, status, wait, list, retry. Needs GIGGLE_API_KEY unless --simulate.
 """
 
-import sys
-from pathlib import Path
+SKILL_NAME = "giggle-generation-aimv-30"
 
-# The bundle's own runtime first, so a copied bundle works without installing it.
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
+# ---- runtime bootstrap: the same in every entry script; only SKILL_NAME above differs ----
+# The runtime is the bundle this folder sits in (checkout, plugin, whole-repo install), else the
+# installed package, else the `genmedia-skills` command (uv tool, pipx); else one line, exit 4.
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
+RUNTIME = Path(__file__).resolve().parent.parent.parent.parent / "scripts"
+if (RUNTIME / "genmedia_skills").is_dir():
+    sys.path.insert(0, str(RUNTIME))
 try:
-    from genmedia_skills.skills.giggle_generation_aimv_30 import SKILL  # noqa: E402
+    from genmedia_skills.skills import load
+    SKILL = load(SKILL_NAME)
 except KeyboardInterrupt:  # Ctrl-C while the runtime loads: nothing was done yet
     sys.exit(130)
+except (ImportError, KeyError) as missing:
+    import os
+    import shutil
+    if __name__ == "__main__" and shutil.which("genmedia-skills"):
+        os.execvp("genmedia-skills", ["genmedia-skills", SKILL_NAME] + sys.argv[1:])
+    HOW = "install it with `uv tool install genmedia-skills` or `pip install genmedia-skills`"
+    sys.stderr.write("%s: the genmedia-skills runtime is missing (%s: %s); %s\n"
+                     % (SKILL_NAME, type(missing).__name__, missing, HOW))
+    sys.exit(4)
+# ---- end of runtime bootstrap ----
 
 if __name__ == "__main__":
     SKILL.main()

@@ -1,0 +1,68 @@
+"""`genmedia SKILL COMMAND [OPTIONS]` (also installed as `genmedia-skills`): every skill of
+the bundle behind one command, for people and for installs without the skill folders
+(`uv tool install genmedia-skills`, `pipx install genmedia-skills`). The entry scripts of
+skill folders copied alone hand over to `genmedia-skills` when they find no runtime.
+"""
+
+import json
+import sys
+
+from . import __version__, config, exit_codes
+from .skills import NAMES, load
+
+INSTALL = "`uv tool install genmedia-skills` or `pip install genmedia-skills`"
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] in (["-h"], ["--help"]):
+        sys.stdout.write(_help())
+        return
+    if argv[:1] == ["--version"]:
+        sys.stdout.write("genmedia-skills %s\n" % __version__)
+        return
+    if not argv or argv[0] not in NAMES:
+        given = "missing skill" if not argv else "unknown skill %r" % argv[0]
+        _fail("%s: one of %s (see genmedia --help)" % (given, ", ".join(NAMES)), "usage", exit_codes.USAGE)
+    try:
+        skill = load(argv[0])
+    except ImportError as missing:
+        _fail("the genmedia-skills runtime is incomplete (%s): install it with %s" % (missing, INSTALL),
+              "missing_runtime", exit_codes.PROVIDER)
+    from .run_context import command_invocation
+
+    skill.main(argv[1:], invocation=[command_invocation(sys.argv[0]), argv[0]])
+
+
+def _help():
+    rows = []
+    for name in NAMES:
+        try:
+            summary = load(name).help.split("\n")[0]
+        except ImportError as missing:
+            summary = "(cannot load: %s)" % missing
+        rows.append("  %-28s %s" % (name, summary))
+    return "\n".join([
+        "Usage: genmedia SKILL COMMAND [OPTIONS]      (the same command: genmedia-skills)",
+        "",
+        "Media generation skills that submit, poll, validate and save every run, so any task",
+        "can be resumed from its task_id. Add --simulate to try one without a key or charges.",
+        "",
+        "Skills:",
+    ] + rows + [
+        "",
+        "Commands of every skill: run, submit, status, wait, list (genmedia SKILL --help).",
+        "Runs are saved under %s" % config.shown_path(config.default_artifacts_root()),
+        "  (change it with GENMEDIA_ARTIFACTS_DIR or --artifacts-dir).",
+        "",
+        "Example: genmedia giggle-generation-image run --simulate --prompt \"a lighthouse at dusk\"",
+        "genmedia-skills %s" % __version__,
+        "",
+    ])
+
+
+def _fail(message, kind, code):
+    sys.stderr.write("genmedia: error: %s\n" % message)
+    sys.stdout.write(json.dumps({"skill": None, "error": {"kind": kind, "message": message}, "exit_code": code},
+                                indent=2) + "\n")
+    sys.exit(code)
