@@ -35,9 +35,11 @@ def pays(sim):
 
 
 def other_root(artifacts, name="root-b"):
+    """Another artifact root whose task index does not lead back to the first run (as when
+    the first root was deleted or lives in another checkout): only the pay ledger is shared."""
     root = artifacts.parent / name
     root.mkdir(exist_ok=True)
-    return {"GENMEDIA_ARTIFACTS_DIR": str(root)}
+    return {"GENMEDIA_ARTIFACTS_DIR": str(root), "XDG_DATA_HOME": str(artifacts.parent / (name + "-data"))}
 
 
 def assert_blocked(res, status="awaiting_payment"):
