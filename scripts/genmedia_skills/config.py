@@ -62,8 +62,9 @@ def poll_scale(simulate=False):
 class Credentials:
     """Where to send requests and the key to send, for one provider."""
 
-    def __init__(self, base_url, api_key, simulated=False):
+    def __init__(self, base_url, api_key, simulated=False, bases=None):
         self.base_url = base_url.rstrip("/")
+        self.bases = dict(bases or {})   # the provider's other hosts by role (e.g. upload)
         self.api_key = api_key
         self.simulated = simulated
 
@@ -71,14 +72,21 @@ class Credentials:
         return "Credentials(base_url=%r, simulated=%r)" % (self.base_url, self.simulated)
 
 
-def credentials(key_var, base_var, default_base, *, key_help, required=True):
-    """Read a provider's key and base URL from the environment."""
-    key = (os.environ.get(key_var) or "").strip()
-    base = (os.environ.get(base_var) or "").strip() or default_base
+def _base(var, default):
+    base = (os.environ.get(var) or "").strip() or default
     if not base.startswith(("http://", "https://")):
-        raise UsageError("environment %s=%r: expected an http(s) URL" % (base_var, base))
+        raise UsageError("environment %s=%r: expected an http(s) URL" % (var, base))
+    return base
+
+
+def credentials(key_var, base_var, default_base, *, key_help, required=True, extra_bases=None):
+    """Read a provider's key and base URL (plus its other hosts: extra_bases is
+    {role: (env var, default)}) from the environment."""
+    key = (os.environ.get(key_var) or "").strip()
+    base = _base(base_var, default_base)
+    bases = {role: _base(var, default) for role, (var, default) in (extra_bases or {}).items()}
     if key:
         register_secret(key)
     elif required:
         raise AuthError("%s is not set: %s" % (key_var, key_help), kind="missing_key")
-    return Credentials(base, key or None)
+    return Credentials(base, key or None, bases=bases)

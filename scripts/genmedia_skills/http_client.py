@@ -58,8 +58,13 @@ def _describe(exc):
 
 
 class HttpClient:
-    def __init__(self, base_url, headers, timeouts, policy=None, on_retry=None, sleep=time.sleep):
+    def __init__(self, base_url, headers, timeouts, policy=None, on_retry=None, sleep=time.sleep,
+                 time_scale=1.0, bases=None):
         self.base_url = base_url.rstrip("/")
+        # provider seconds -> real seconds (rate windows, waits the provider asks for in prose)
+        self.time_scale = time_scale
+        # a provider's other hosts by role, e.g. {"upload": "https://..."} (adapter.extra_bases)
+        self.bases = {name: url.rstrip("/") for name, url in (bases or {}).items()}
         self.timeouts = timeouts
         self.policy = policy or RetryPolicy()
         self.on_retry = on_retry or (lambda message: None)
@@ -71,8 +76,11 @@ class HttpClient:
     def url(self, path):
         return path if path.startswith(("http://", "https://")) else self.base_url + path
 
-    def get_json(self, path, params=None):
-        """GET with retries; returns a Response with JSON data, else raises."""
+    def get_json(self, path, params=None, retry_when=None):
+        """GET with retries; returns a Response with JSON data, else raises.
+
+        `retry_when(response)`: a provider's "try again" answered inside a JSON body
+        (e.g. HTTP 200 with code 455), retried like a 5xx; a short problem text or None."""
         attempt = 0
         while True:
             attempt += 1
@@ -88,6 +96,8 @@ class HttpClient:
                     problem, raw = "HTTP %d" % resp.status_code, result.text
                 elif result.data is None:
                     problem, raw = "HTTP %d with a non-JSON body" % resp.status_code, result.text
+                elif retry_when is not None and retry_when(result):
+                    problem, raw = retry_when(result), None
                 else:
                     return result
             wait = self.policy.delay(attempt, retry_after) if attempt < self.policy.attempts else None

@@ -13,7 +13,7 @@ import os
 import random
 import time
 
-from . import exit_codes, result_document, result_markdown, task_status
+from . import exit_codes, result_document, result_expiry, result_markdown, task_status
 from .downloads import download
 from .errors import (AuthError, BadResponse, ConfirmationRequired, GenmediaError, SubmitOutcomeUnknown,
                      TransportError, UnknownTask)
@@ -155,6 +155,10 @@ class Job:
                 entry.update(url=url, kind=kind)
                 outputs.append(entry)
             doc["outputs"] = outputs
+            ttl = getattr(self.ctx.adapter, "result_ttl_seconds", None)
+            result_expiry.stamp(outputs, ttl and ttl * self.ctx.poll_scale, snap.completed_at)
+        if snap.credits:
+            doc["credits"] = snap.credits
         if snap.progress is not None:
             doc["progress"] = snap.progress
         if snap.payment is not None:
@@ -216,6 +220,7 @@ class Job:
             if self.ctx.download:
                 self.save()
                 self.download_outputs()
+            result_expiry.review(self.doc)
             self.save()
             return exit_codes.OK
         self.save()
@@ -233,6 +238,7 @@ class Job:
                                kind=out["kind"], max_bytes=ctx.adapter.max_download_bytes)
             except Exception as exc:  # the signed URL is still the deliverable
                 message = getattr(exc, "message", None) or "%s: %s" % (type(exc).__name__, exc)
+                message = result_expiry.download_failure(out, message)
                 out["download_error"] = message[:300]
                 ctx.progress.warn("could not download %s %d: %s" % (out["kind"], n, message))
                 continue
@@ -248,7 +254,9 @@ class Job:
         doc = self.doc
         line = "%s: %s" % (doc["task_id"], doc["provider_status"] or doc["status"])
         progress = doc.get("progress")
-        if progress:
+        if progress and progress.get("percent") is not None:
+            line += ", %d%%" % progress["percent"]
+        elif progress:
             line += ", step %s (done: %s)" % (progress.get("current_step") or "-",
                                               ", ".join(progress.get("completed_steps") or []) or "none")
         return line + ", %ds" % seconds

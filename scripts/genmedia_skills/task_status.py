@@ -29,7 +29,7 @@ class Snapshot:
     """One answer to "how is the task?", normalized by a provider adapter."""
 
     def __init__(self, status, provider_status, urls=(), error=None, note=None, progress=None,
-                 payment=None, outputs=None):
+                 payment=None, outputs=None, credits=None, completed_at=None):
         self.status = status
         self.provider_status = provider_status
         self.urls = list(urls)        # result URLs, all of the adapter's output kind
@@ -38,3 +38,5 @@ class Snapshot:
         self.note = note
         self.progress = progress      # {current_step, completed_steps, failed_steps, shot_count}
         self.payment = payment        # {pay_status} when the provider shows a spending gate
+        self.credits = credits        # {consumed, remaining} when the provider reports them
+        self.completed_at = completed_at  # epoch seconds the provider finished (result expiry)
