@@ -56,7 +56,7 @@ def sim_time_scale():
 
 def poll_scale(simulate=False):
     """Poll delays shrink with the simulated clock so --simulate stays quick."""
-    return _float_env("GENMEDIA_POLL_SCALE", sim_time_scale() if simulate else 1.0, minimum=0.0001)
+    return _float_env("GENMEDIA_POLL_SCALE", sim_time_scale() if simulate else 1.0, minimum=0.00001)
 
 
 class Credentials:
