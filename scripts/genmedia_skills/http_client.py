@@ -79,8 +79,9 @@ class HttpClient:
     def get_json(self, path, params=None, retry_when=None):
         """GET with retries; returns a Response with JSON data, else raises.
 
-        `retry_when(response)`: a provider's "try again" answered inside a JSON body
-        (e.g. HTTP 200 with code 455), retried like a 5xx; a short problem text or None."""
+        `retry_when(response)`: for providers whose JSON answers say themselves whether to
+        ask again (KIE: HTTP 200 with code 455, or HTTP 501 "generation failed", final): a
+        short problem text to retry like a 5xx, or None to return the answer."""
         attempt = 0
         while True:
             attempt += 1
@@ -91,13 +92,16 @@ class HttpClient:
                 problem, raw = _describe(exc), None
             else:
                 result, status = _parse(resp), resp.status_code
-                if resp.status_code == 429 or resp.status_code >= 500:
+                if retry_when is not None and result.data is not None:   # the provider's JSON decides
+                    problem, raw = retry_when(result), None
+                    if not problem:
+                        return result
+                    retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+                elif resp.status_code == 429 or resp.status_code >= 500:
                     retry_after = parse_retry_after(resp.headers.get("Retry-After"))
                     problem, raw = "HTTP %d" % resp.status_code, result.text
                 elif result.data is None:
                     problem, raw = "HTTP %d with a non-JSON body" % resp.status_code, result.text
-                elif retry_when is not None and retry_when(result):
-                    problem, raw = retry_when(result), None
                 else:
                     return result
             wait = self.policy.delay(attempt, retry_after) if attempt < self.policy.attempts else None
@@ -109,8 +113,11 @@ class HttpClient:
             self.on_retry("GET %s: %s; retrying in %.1fs" % (path, problem, wait))
             self.sleep(wait)
 
-    def submit_json(self, path, body, rejected_statuses=(429,)):
-        """POST a paid submit; see the module docstring for when it is resent."""
+    def submit_json(self, path, body, rejected_statuses=(429,), refused=None):
+        """POST a paid submit; see the module docstring for when it is resent.
+
+        `refused(response)`: True for a JSON answer at a 5xx status that the provider
+        documents as a definite refusal (nothing created), returned instead of raising."""
         attempt = 0
         while True:
             attempt += 1
@@ -139,7 +146,8 @@ class HttpClient:
                     continue
                 raise TransportError("POST %s still rejected with HTTP %d after %d attempts"
                                      % (path, resp.status_code, attempt), http_status=resp.status_code)
-            if resp.status_code >= 500 or (200 <= resp.status_code < 300 and result.data is None):
+            definite = refused is not None and result.data is not None and refused(result)
+            if (resp.status_code >= 500 and not definite) or (200 <= resp.status_code < 300 and result.data is None):
                 raise SubmitOutcomeUnknown(
                     "POST %s answered HTTP %d%s; the task may exist at the provider"
                     % (path, resp.status_code, "" if result.data is not None else " with an unreadable body"),

@@ -57,6 +57,11 @@ def query_retry_reason(resp):
     return None
 
 
+def _definite_refusal(resp):
+    """501 (generation failed) and 505 (feature disabled) refuse a create even at an HTTP 5xx."""
+    return _code(resp) in (501, 505)
+
+
 def _names_a_field(message, fields):
     return any(re.search(r"(?<![A-Za-z_])%s(?![A-Za-z_])" % re.escape(f), message, re.I) for f in fields)
 
@@ -160,7 +165,8 @@ class KieJobs:
             wait = parse_retry_after(resp.headers.get("Retry-After"))
             return min(wait, MAX_RETRY_AFTER) if wait is not None else CREATE_WINDOW * http.time_scale
 
-        resp = rate_limit.send_within(limiter, lambda: http.submit_json(CREATE_PATH, body, rejected_statuses=()),
+        resp = rate_limit.send_within(limiter, lambda: http.submit_json(CREATE_PATH, body, rejected_statuses=(),
+                                                                          refused=_definite_refusal),
                                       refused_for_rate, on_wait=http.on_retry)
         data = unwrap(resp, "kie/create-task.response.json", "create", fields=prepared.fields)
         return data["taskId"]
