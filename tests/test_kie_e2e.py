@@ -137,13 +137,14 @@ def test_wait_on_a_task_that_never_appears_ends_in_4_within_the_grace(image_cli,
 def test_expired_result_url_is_reported_as_expired_with_the_local_file(artifacts, tmp_path):
     from genmedia_skills.simulator import Simulator
 
-    scale = 0.00001   # KIE's 24 h of link life = 0.86 s, on both sides
+    scale = 0.00005   # KIE's 24 h of link life = 4.3 s, on both sides
     with Simulator(state_dir=tmp_path / "fast", time_scale=scale, accept_keys={"kie": [TEST_KEY]}, faults="") as sim:
         image_cli = sim_cli(IMAGE, sim, artifacts, tmp_path, GENMEDIA_POLL_SCALE=str(scale))
         kept = image_cli("run", "--prompt", "kept")
         bare = image_cli("run", "--prompt", "not kept", "--no-download")
         assert kept.code == 0 and bare.code == 0 and "path" not in bare.json["outputs"][0], (kept, bare)
-        time.sleep(1.0)
+        ends = max(_epoch(r.json["outputs"][0]["expires_at"]) for r in (kept, bare))
+        time.sleep(max(0.0, ends - time.time()) + 0.3)
         late = image_cli("status", "--task-id", bare.json["task_id"])
         again = image_cli("status", "--task-id", kept.json["task_id"])
     assert late.code == 0 and late.json["status"] == "succeeded", late
@@ -154,6 +155,12 @@ def test_expired_result_url_is_reported_as_expired_with_the_local_file(artifacts
     assert out["expired"] is True and Path(out["path"]).is_file()
     assert any("expired" in n and out["path"] in n for n in again.json["notes"])
     assert "expired at" in Path(again.json["artifacts"]["md"]).read_text()
+
+
+def _epoch(iso):
+    import calendar
+
+    return calendar.timegm(time.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S")) + float(iso[19:-1] or 0)
 
 
 def test_models_command_and_help_list_the_models(image_cli, video_cli):

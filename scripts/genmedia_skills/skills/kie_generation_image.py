@@ -34,6 +34,6 @@ SKILL = SkillCLI(
     "kie-generation-image",
     KieImage(),
     image_options,
-    help="Generate images with KIE AI (nano-banana-pro by default; text-to-image or edits with --image).",
+    help="Generate images with KIE AI (text-to-image, or edits with --image). Models: " + catalog.allowed(CATALOG, "model") + " (default nano-banana-pro; `models` prints their fields).",
     extra_commands=[MODELS_COMMAND],
 )

@@ -37,6 +37,6 @@ SKILL = SkillCLI(
     "kie-generation-video",
     KieVideo(),
     video_options,
-    help="Generate videos with KIE AI (bytedance v1 pro/lite, seedance-2, kling-2.6, sora-2; image-to-video with --image).",
+    help="Generate videos with KIE AI (text-to-video, or image-to-video with --image). Models: " + catalog.allowed(CATALOG, "model") + " (`models` prints their fields).",
     extra_commands=[MODELS_COMMAND],
 )
