@@ -118,7 +118,7 @@ def test_sora_progress_is_kept(video_cli, sim):
 
 def test_null_record_right_after_create_is_waited_out(image_cli, sim):
     sim.faults.add("kie.query", "not_found", times=2)   # at ~3 s and ~16 s after the create
-    res = image_cli("run", "--prompt", "patience")
+    res = image_cli("run", "--prompt", "patience", env={"GENMEDIA_POLL_SCALE": "0.1"})   # grace = 2.5 s
     assert res.code == 0, res
     assert len(queries(sim)) >= 3
 

@@ -7,7 +7,7 @@ that saw the result. A download refused after that moment is reported as an expi
 link, with the local file when the run has one, never as a bare HTTP 403.
 """
 
-import calendar
+import datetime
 import time
 
 from . import result_document
@@ -18,7 +18,7 @@ def _iso(epoch):
 
 
 def _epoch(iso):
-    return calendar.timegm(time.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S"))
+    return datetime.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
 def stamp(outputs, ttl, completed_at=None, now=None):

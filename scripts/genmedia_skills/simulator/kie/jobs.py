@@ -209,7 +209,3 @@ class KieJobs(object):
                             "%d.png" % n, req.query)
         return cdn_file(fixture_bytes("sample.mp4"), "video/mp4", "%d.mp4" % n, req.query)
 
-
-def expected_models():
-    """Model -> (lo, hi) provider seconds, for benchmarks and tests."""
-    return {model: seconds for model, (_, seconds, _) in models().items()}
