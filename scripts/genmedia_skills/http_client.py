@@ -59,7 +59,7 @@ def _describe(exc):
 
 class HttpClient:
     def __init__(self, base_url, headers, timeouts, policy=None, on_retry=None, sleep=time.sleep,
-                 time_scale=1.0, bases=None):
+                 time_scale=1.0, bases=None, on_note=None):
         self.base_url = base_url.rstrip("/")
         # provider seconds -> real seconds (rate windows, waits the provider asks for in prose)
         self.time_scale = time_scale
@@ -68,6 +68,7 @@ class HttpClient:
         self.timeouts = timeouts
         self.policy = policy or RetryPolicy()
         self.on_retry = on_retry or (lambda message: None)
+        self.on_note = on_note or (lambda message: None)   # progress that is not a problem (e.g. uploads)
         self.sleep = sleep
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})

@@ -57,7 +57,7 @@ class RunContext:
             self._http = HttpClient(creds.base_url, self.adapter.headers(creds.api_key),
                                     config.http_timeouts(), on_retry=self.progress.warn,
                                     policy=RetryPolicy(base=0.5 * scale, cap=8.0 * scale),
-                                    time_scale=scale, bases=creds.bases)
+                                    time_scale=scale, bases=creds.bases, on_note=self.progress.say)
         return self._http
 
     def resume_command(self, task_id, yes=False):

@@ -96,9 +96,11 @@ def resolve(http, prepared):
         url = _remembered(base, local.sha256, now, REUSE_SECONDS * http.time_scale)
         reused = url is not None
         if not reused:
-            http.on_retry("uploading %s (%d bytes) to KIE's upload host" % (local.path.name, local.size))
+            http.on_note("uploading %s (%d bytes) to KIE's upload host" % (local.path.name, local.size))
             url = upload(http, base, local)
             _remember(base, local.sha256, url, time.time())
+        else:
+            http.on_note("reusing the upload of %s (same sha256, still kept by KIE)" % local.path.name)
         local.record.update(uploaded_url=url, uploaded_at=now_iso(), reused_upload=reused)
         urls[local.placeholder] = url
     return prepared.with_urls(urls)
