@@ -14,6 +14,7 @@ from pathlib import Path
 # Sibling modules, whether run as a script from anywhere or imported.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import kie_burst_bench  # noqa: E402
 import poll_bench  # noqa: E402
 import startup_bench  # noqa: E402
 
@@ -26,6 +27,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     print("# genmedia-skills benchmarks\n")
     print(poll_bench.report(args.draws, args.seed))
+    print(kie_burst_bench.report())
     sys.stdout.flush()  # the startup part takes a while; show polling first
     print(startup_bench.report(max(1, args.runs)))
 

@@ -80,7 +80,8 @@ def base_env(artifacts):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIGGLE_", "GENMEDIA_", "KIE_", "CREATOK_"))}
     env.update({
         "GENMEDIA_ARTIFACTS_DIR": str(artifacts),
-        "GENMEDIA_STATE_DIR": str(Path(artifacts).parent / "state"),   # the per-user pay ledger
+        # per-user shared state (pay ledger, create rate windows, upload caches): per test here
+        "GENMEDIA_STATE_DIR": str(Path(artifacts).parent / "state"),
         "GENMEDIA_POLL_SCALE": str(SIM_TIME_SCALE),
         "GENMEDIA_SIM_TIME_SCALE": str(SIM_TIME_SCALE),
         "GENMEDIA_CONNECT_TIMEOUT": "2",
@@ -112,14 +113,15 @@ def sim(tmp_path):
     from genmedia_skills.simulator import Simulator
 
     with Simulator(state_dir=tmp_path / "sim-state", time_scale=SIM_TIME_SCALE,
-                   accept_keys={"giggle": [TEST_KEY]}, faults="") as simulator:
+                   accept_keys={"giggle": [TEST_KEY], "kie": [TEST_KEY]}, faults="") as simulator:
         yield simulator
 
 
 def sim_cli(script, sim, artifacts, cwd, **extra_env):
     """`script` as a subprocess, pointed at simulator `sim` with the canary key."""
     env = base_env(artifacts)
-    env.update({"GIGGLE_API_KEY": TEST_KEY, "GIGGLE_BASE_URL": sim.base_url}, **extra_env)
+    env.update({"GIGGLE_API_KEY": TEST_KEY, "GIGGLE_BASE_URL": sim.base_url, "KIE_AI_API_KEY": TEST_KEY,
+                "KIE_BASE_URL": sim.base_url, "KIE_UPLOAD_BASE_URL": sim.base_url}, **extra_env)
     return Cli(script, env, cwd)
 
 

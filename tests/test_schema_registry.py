@@ -19,6 +19,31 @@ T2I_OK = {"prompt": "a fox", "generate_count": 1, "model": "seedream45", "aspect
 I2I_OK = {"prompt": "a fox", "generate_count": 2, "model": "midjourney", "aspect_ratio": "1:1",
           "watermark": False, "reference_images": [{"url": "https://example.com/a.png"}]}
 # one valid body per request schema (every request schema must have one here)
+KIE_URL = "https://a.example/x.png"
+KIE_INPUTS = {   # the smallest valid input of each KIE model
+    "nano-banana-pro": {"prompt": "p"}, "nano-banana-2": {"prompt": "p"},
+    "seedream-4.5-text-to-image": {"prompt": "p", "aspect_ratio": "1:1", "quality": "basic"},
+    "seedream-4.5-edit": {"prompt": "p", "image_urls": [KIE_URL], "aspect_ratio": "1:1", "quality": "high"},
+    "google-nano-banana": {"prompt": "p"}, "google-nano-banana-edit": {"prompt": "p", "image_urls": [KIE_URL]},
+    "bytedance-v1-pro-image-to-video": {"prompt": "p", "image_url": KIE_URL},
+    "bytedance-v1-pro-text-to-video": {"prompt": "p"},
+    "bytedance-v1-lite-image-to-video": {"prompt": "p", "image_url": KIE_URL, "end_image_url": KIE_URL},
+    "bytedance-v1-lite-text-to-video": {"prompt": "p", "aspect_ratio": "9:21"},
+    "bytedance-seedance-2": {"prompt": "p", "duration": 4}, "bytedance-seedance-2-fast": {"prompt": "p"},
+    "bytedance-seedance-2-mini": {"prompt": "p"},
+    "kling-2.6-text-to-video": {"prompt": "p", "sound": True, "aspect_ratio": "1:1", "duration": "10"},
+    "kling-2.6-image-to-video": {"prompt": "p", "image_urls": [KIE_URL], "sound": False, "duration": "5"},
+    "sora-2-text-to-video": {"prompt": "p"}, "sora-2-image-to-video": {"prompt": "p", "image_urls": [KIE_URL]},
+}
+
+
+def _kie_request(stem):
+    from genmedia_skills.schema_registry import load_schema
+
+    return {"model": load_schema("kie/%s.request.json" % stem)["properties"]["model"]["const"],
+            "input": KIE_INPUTS[stem]}
+
+
 REQUEST_OK = {
     "giggle/text-to-image.request.json": T2I_OK,
     "giggle/image-to-image.request.json": I2I_OK,
@@ -35,6 +60,7 @@ REQUEST_OK = {
                                       "scene_description": "", "subtitle_enabled": False, "prompt": "a song"},
     "giggle/mv-retry.request.json": {"project_id": "p", "current_step": "shot"},
 }
+REQUEST_OK.update({"kie/%s.request.json" % stem: _kie_request(stem) for stem in KIE_INPUTS})
 
 
 def test_schemas_are_found():

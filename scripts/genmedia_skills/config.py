@@ -109,19 +109,27 @@ def sim_time_scale():
 
 def poll_scale(simulate=False):
     """Poll delays shrink with the simulated clock so --simulate stays quick."""
-    return _float_env("GENMEDIA_POLL_SCALE", sim_time_scale() if simulate else 1.0, minimum=0.0001)
+    return _float_env("GENMEDIA_POLL_SCALE", sim_time_scale() if simulate else 1.0, minimum=0.00001)
 
 
 class Credentials:
     """Where to send requests and the key to send, for one provider."""
 
-    def __init__(self, base_url, api_key, simulated=False):
+    def __init__(self, base_url, api_key, simulated=False, bases=None):
         self.base_url = base_url.rstrip("/")
+        self.bases = dict(bases or {})   # the provider's other hosts by role (e.g. upload)
         self.api_key = api_key
         self.simulated = simulated
 
     def __repr__(self):  # never show the key, even in a debugger or a traceback
         return "Credentials(base_url=%r, simulated=%r)" % (self.base_url, self.simulated)
+
+
+def _base(var, default):
+    base = (os.environ.get(var) or "").strip() or default
+    if not base.startswith(("http://", "https://")):
+        raise UsageError("environment %s=%r: expected an http(s) URL" % (var, base))
+    return base
 
 
 def _key_problem(key):
@@ -133,8 +141,9 @@ def _key_problem(key):
     return None
 
 
-def credentials(key_var, base_var, default_base, *, key_help, required=True):
-    """Read a provider's key and base URL from the environment.
+def credentials(key_var, base_var, default_base, *, key_help, required=True, extra_bases=None):
+    """Read a provider's key and base URL (plus its other hosts: extra_bases is
+    {role: (env var, default)}) from the environment.
 
     Surrounding whitespace (a pasted newline) is dropped; a key with anything but
     visible ASCII inside is refused (exit 3) before anything is written or sent."""
@@ -142,13 +151,12 @@ def credentials(key_var, base_var, default_base, *, key_help, required=True):
     if raw.strip():
         register_secret(raw)   # first: whatever happens next, no spelling of it may leak
     key = raw.strip()
-    base = (os.environ.get(base_var) or "").strip() or default_base
-    if not base.startswith(("http://", "https://")):
-        raise UsageError("environment %s=%r: expected an http(s) URL" % (base_var, base))
+    base = _base(base_var, default_base)
+    bases = {role: _base(var, default) for role, (var, default) in (extra_bases or {}).items()}
     problem = _key_problem(key)
     if problem:
         raise AuthError("%s is not a usable API key: %s; copy the key again from the provider's "
                         "dashboard" % (key_var, problem), kind="invalid_key")
     if not key and required:
         raise AuthError("%s is not set: %s" % (key_var, key_help), kind="missing_key")
-    return Credentials(base, key or None)
+    return Credentials(base, key or None, bases=bases)

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from . import media_types
+from . import media_types, result_expiry
 from .errors import GenmediaError, OutOfTime
 from .safe_files import UnsafePath, create_exclusive, real_dir
 
@@ -108,6 +108,7 @@ def fetch_outputs(http, outputs, dest_dir, max_bytes, progress):
             return False
         except Exception as exc:  # the signed URL is still the deliverable
             message = getattr(exc, "message", None) or "%s: %s" % (type(exc).__name__, exc)
+            message = result_expiry.download_failure(out, message)   # an expired link says so
             out["download_error"] = message[:300]
             progress.warn("could not download %s %d: %s" % (out["kind"], n, message))
             continue

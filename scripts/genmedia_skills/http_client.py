@@ -161,11 +161,17 @@ def _describe(exc):
 
 
 class HttpClient:
-    def __init__(self, base_url, headers, timeouts, policy=None, on_retry=None, sleep=time.sleep):
+    def __init__(self, base_url, headers, timeouts, policy=None, on_retry=None, sleep=time.sleep,
+                 time_scale=1.0, bases=None, on_note=None):
         self.base_url = base_url.rstrip("/")
+        # provider seconds -> real seconds (rate windows, waits the provider asks for in prose)
+        self.time_scale = time_scale
+        # a provider's other hosts by role, e.g. {"upload": "https://..."} (adapter.extra_bases)
+        self.bases = {name: url.rstrip("/") for name, url in (bases or {}).items()}
         self.timeouts = timeouts
         self.policy = policy or RetryPolicy()
         self.on_retry = on_retry or (lambda message: None)
+        self.on_note = on_note or (lambda message: None)   # progress that is not a problem (e.g. uploads)
         self.sleep = sleep
         self.deadline = None   # time.monotonic() by which every call must be done; None: no limit
         self.session = requests.Session()
@@ -244,8 +250,12 @@ class HttpClient:
                 "the whole answer did not arrive within %.0fs" % (until - start)) from None
         return _parse(resp, _decode(resp, body))
 
-    def get_json(self, path, params=None):
-        """GET with retries; returns a Response with JSON data, else raises."""
+    def get_json(self, path, params=None, retry_when=None):
+        """GET with retries; returns a Response with JSON data, else raises.
+
+        `retry_when(response)`: for providers whose JSON answers say themselves whether to
+        ask again (KIE: HTTP 200 with code 455, or HTTP 501 "generation failed", final): a
+        short problem text to retry like a 5xx, or None to return the answer."""
         attempt = 0
         while True:
             attempt += 1
@@ -258,7 +268,12 @@ class HttpClient:
                 problem, raw = _describe(exc), None
             else:
                 status = resp.status_code
-                if resp.status_code == 429 or resp.status_code >= 500:
+                if retry_when is not None and result.data is not None:   # the provider's JSON decides
+                    problem, raw = retry_when(result), None
+                    if not problem:
+                        return result
+                    retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+                elif resp.status_code == 429 or resp.status_code >= 500:
                     retry_after = parse_retry_after(resp.headers.get("Retry-After"))
                     problem, raw = "HTTP %d" % resp.status_code, result.text
                 elif result.data is None:
@@ -275,12 +290,14 @@ class HttpClient:
             self.on_retry("GET %s: %s; retrying in %.1fs" % (path, problem, wait))
             self.sleep(wait)
 
-    def submit_json(self, path, body, rejected_statuses=(429,), resend_rejected=True):
+    def submit_json(self, path, body, rejected_statuses=(429,), resend_rejected=True, refused=None):
         """POST a paid submit; see the module docstring for when it is resent.
 
         `resend_rejected=False` is for a POST that must never go twice (a pay): a
         "rejected" status is then an unknown outcome (a 429 can come from a proxy after
-        the provider processed it), reported as SubmitOutcomeUnknown, never resent."""
+        the provider processed it), reported as SubmitOutcomeUnknown, never resent.
+        `refused(response)`: True for a JSON answer at a 5xx status that the provider
+        documents as a definite refusal (nothing created), returned instead of raising."""
         attempt = 0
         while True:
             attempt += 1
@@ -315,7 +332,8 @@ class HttpClient:
                     continue
                 raise TransportError("POST %s still rejected with HTTP %d after %d attempts"
                                      % (path, resp.status_code, attempt), http_status=resp.status_code)
-            if resp.status_code >= 500 or (200 <= resp.status_code < 300 and result.data is None):
+            definite = refused is not None and result.data is not None and refused(result)
+            if (resp.status_code >= 500 and not definite) or (200 <= resp.status_code < 300 and result.data is None):
                 raise SubmitOutcomeUnknown(
                     "POST %s answered HTTP %d%s; the task may exist at the provider"
                     % (path, resp.status_code, "" if result.data is not None else " with an unreadable body"),

@@ -43,9 +43,17 @@ def render(doc):
         for ref in refs:
             shown = ref.get("value") or ref.get("path") or "inline base64"
             extra = " (sha256 %s…, %d bytes)" % (ref["sha256"][:12], ref["bytes"]) if "sha256" in ref else ""
+            if ref.get("uploaded_url"):
+                extra += ", uploaded%s: %s" % (" (reused)" if ref.get("reused_upload") else "",
+                                               text(ref["uploaded_url"]))
             lines.append("- %s: %s%s" % (text(ref["type"]), _cell(shown), extra))
     progress, payment = doc.get("progress"), doc.get("payment")
-    if progress:
+    if doc.get("credits"):
+        lines += ["", "Credits: %s" % text(", ".join("%s %s" % (k, v) for k, v in sorted(doc["credits"].items())
+                                                     if v is not None))]
+    if progress and progress.get("percent") is not None:
+        lines += ["", "Progress: %s%%" % text(str(progress["percent"]))]
+    elif progress:
         lines += ["", "## Progress", "", "- current step: %s" % text(progress.get("current_step") or "-"),
                   "- completed: %s" % text(", ".join(progress.get("completed_steps") or []) or "none")]
         for failed in progress.get("failed_steps") or []:
@@ -57,11 +65,18 @@ def render(doc):
                 lines.append("| %s | %s |" % (key, _cell(payment[key])))
     if doc.get("outputs"):
         lines += ["", "## Results", ""]
+        expiring = sorted(o["expires_at"] for o in doc["outputs"] if o.get("expires_at"))
+        if expiring:
+            lines += ["**The provider deletes these links at %s (UTC)**: keep the local files, or download "
+                      "them before then." % expiring[0], ""]
         seen = {}
         for out in doc["outputs"]:
             seen[out["kind"]] = seen.get(out["kind"], 0) + 1
             label = "%s %d" % (out["kind"], seen[out["kind"]])
-            lines.append("- " + link(label + " (signed link, expires)", out["url"]))
+            expiry = ""
+            if out.get("expires_at"):
+                expiry = ", expired at %s" % out["expires_at"] if out.get("expired") else ", expires %s" % out["expires_at"]
+            lines.append("- " + link("%s (signed link%s)" % (label, expiry or ", expires"), out["url"]))
             if out.get("path"):
                 rel = os.path.relpath(out["path"], doc["artifacts"]["dir"])
                 lines.append("  - local file: %s (%d bytes, sha256 %s…)"

@@ -46,9 +46,11 @@ class RunContext:
                     raise self.unwritable(exc) from None
             key = simulation.key_for(adapter.provider)
             register_secret(key)
-            return config.Credentials(self._simulator.base_url, key, simulated=True)
+            return config.Credentials(self._simulator.base_url, key, simulated=True,
+                                      bases={name: self._simulator.base_url
+                                             for name in getattr(adapter, "extra_bases", {})})
         return config.credentials(adapter.key_var, adapter.base_var, adapter.default_base,
-                                  key_help=adapter.key_help)
+                                  key_help=adapter.key_help, extra_bases=getattr(adapter, "extra_bases", None))
 
     def connect(self):
         """The HTTP client, created on first use; raises AuthError when the key is missing."""
@@ -61,7 +63,8 @@ class RunContext:
             scale = self.poll_scale  # backoff shrinks with the poll scale; Retry-After never does
             self._http = HttpClient(creds.base_url, self.adapter.headers(creds.api_key),
                                     config.http_timeouts(), on_retry=self.progress.warn,
-                                    policy=RetryPolicy(base=0.5 * scale, cap=8.0 * scale))
+                                    policy=RetryPolicy(base=0.5 * scale, cap=8.0 * scale),
+                                    time_scale=scale, bases=creds.bases, on_note=self.progress.say)
         return self._http
 
     def unwritable(self, exc):

@@ -134,6 +134,9 @@ class Prover:
     def _kw_minItems(self, n, inst, schema, base):
         return not isinstance(inst, list) or len(inst) >= n
 
+    def _kw_maxItems(self, n, inst, schema, base):
+        return not isinstance(inst, list) or len(inst) <= n
+
     def _kw_minProperties(self, n, inst, schema, base):
         return not isinstance(inst, dict) or len(inst) >= n
 

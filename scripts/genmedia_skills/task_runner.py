@@ -12,7 +12,7 @@ import datetime
 import random
 import time
 
-from . import exit_codes, payment_gate, result_document, result_markdown, task_status
+from . import exit_codes, payment_gate, result_document, result_expiry, result_markdown, task_status
 from .downloads import fetch_outputs
 from .errors import (AuthError, BadResponse, Blocked, GenmediaError, OutOfTime, ProviderError, RunNotSaved,
                      SubmitOutcomeUnknown, UnknownTask)
@@ -174,6 +174,10 @@ class Job:
                 entry.update(url=url, kind=kind)
                 outputs.append(entry)
             doc["outputs"] = outputs
+            ttl = getattr(self.ctx.adapter, "result_ttl_seconds", None)
+            result_expiry.stamp(outputs, ttl and ttl * self.ctx.poll_scale, snap.completed_at)
+        if snap.credits:
+            doc["credits"] = snap.credits
         if snap.progress is not None:
             doc["progress"] = snap.progress
         if snap.payment is not None:
@@ -205,6 +209,7 @@ class Job:
             if self.ctx.download:
                 self.save()
                 self.download_outputs()
+            result_expiry.review(self.doc)
             self.set_next()
             self.save()
             return exit_codes.STILL_RUNNING if self.downloads_cut_short else exit_codes.OK
@@ -225,7 +230,9 @@ class Job:
         doc = self.doc
         line = "%s: %s" % (doc["task_id"], doc["provider_status"] or doc["status"])
         progress = doc.get("progress")
-        if progress:
+        if progress and progress.get("percent") is not None:
+            line += ", %d%%" % progress["percent"]
+        elif progress:
             line += ", step %s (done: %s)" % (progress.get("current_step") or "-",
                                               ", ".join(progress.get("completed_steps") or []) or "none")
         return line + ", %ds" % seconds

@@ -29,7 +29,7 @@ class Snapshot:
     """One answer to "how is the task?", normalized by a provider adapter."""
 
     def __init__(self, status, provider_status, urls=(), error=None, note=None, progress=None,
-                 payment=None, outputs=None, stalled=None):
+                 payment=None, outputs=None, stalled=None, credits=None, completed_at=None):
         self.status = status
         self.provider_status = provider_status
         self.urls = list(urls)        # result URLs, all of the adapter's output kind
@@ -40,3 +40,5 @@ class Snapshot:
         self.payment = payment        # {pay_status} when the provider shows a spending gate
         self.stalled = stalled        # why a queued task may never start on its own (the runner
                                       # reports it as blocked once that lasts too long)
+        self.credits = credits        # {consumed, remaining} when the provider reports them
+        self.completed_at = completed_at  # epoch seconds the provider finished (result expiry)

@@ -36,11 +36,12 @@ def handle_control(sim, req):
         body = _object_body(req)
         if body is None or "kind" not in body:
             return _bad("body must be a JSON object with kind")
-        unknown = sorted(set(body) - {"kind", "times", "message", "duration"})
+        unknown = sorted(set(body) - {"kind", "times", "message", "duration", "count"})
         if unknown:
             return _bad("unknown outcome field(s): %s" % ", ".join(unknown))
         try:
-            sim.outcomes.add(body["kind"], body.get("times", 1), body.get("message"), body.get("duration"))
+            sim.outcomes.add(body["kind"], body.get("times", 1), body.get("message"), body.get("duration"),
+                             body.get("count"))
         except (TypeError, ValueError) as exc:
             return _bad(str(exc))
         return Response(200, {"ok": True})

@@ -11,7 +11,9 @@ import threading
 # exactly like an edge/CDN or gateway rejecting the request. `not_found` is the
 # provider's own 404 ("task not found"), as an eventually consistent store answers
 # right after a submit.
-PRE_FAULTS = ("http_500", "html_502", "http_429", "http_401", "not_found")
+# `code` answers with any provider error code (KIE's 402, 455, 501, 505, ...) in the
+# route's own error dialect.
+PRE_FAULTS = ("http_500", "html_502", "http_429", "http_401", "not_found", "code")
 # Faults applied after the handler ran: for a submit the task exists but the answer is
 # lost, which is how tests prove a client never blindly resubmits.
 POST_FAULTS = ("drop", "hang", "malformed_json", "missing_field")
@@ -21,10 +23,13 @@ FAULT_PARAMS = {
     "http_429": ("retry_after",),
     "hang": ("seconds",),
     "missing_field": ("field",),
+    "code": ("code", "message"),
 }
-# flaky_sub_step: a trustee project reports a transient err_msg while it keeps running
-OUTCOME_KINDS = ("succeed", "fail", "error", "moderation", "canceled", "never", "flaky_sub_step")
-OUTCOME_PARAMS = ("message", "duration")
+# flaky_sub_step: a trustee project reports a transient err_msg while it keeps running;
+# empty: the provider reports success with no result file (providers that support it)
+OUTCOME_KINDS = ("succeed", "fail", "error", "moderation", "canceled", "never", "flaky_sub_step", "empty")
+# count: how many result files a successful task returns (providers that support it)
+OUTCOME_PARAMS = ("message", "duration", "count")
 # Control endpoints must stay reliable so tests can always inspect and script.
 UNFAULTABLE_ROUTES = ("control",)
 
@@ -113,10 +118,10 @@ class OutcomePlan(object):
     """Thread-safe queue of scripted task outcomes; empty means `succeed`."""
 
     def __init__(self):
-        self._items = []  # [kind, remaining, message, duration]
+        self._items = []  # [kind, remaining, message, duration, count]
         self._lock = threading.Lock()
 
-    def add(self, kind, times=1, message=None, duration=None):
+    def add(self, kind, times=1, message=None, duration=None, count=None):
         if kind not in OUTCOME_KINDS:
             raise ValueError("unknown outcome kind %r (allowed: %s)" % (kind, ", ".join(OUTCOME_KINDS)))
         _check_times(times)
@@ -126,19 +131,25 @@ class OutcomePlan(object):
             if isinstance(duration, bool) or not isinstance(duration, (int, float)) or duration < 0:
                 raise ValueError("outcome duration must be a number >= 0, got %r" % (duration,))
             duration = float(duration)
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
+            raise ValueError("outcome count must be an integer >= 1, got %r" % (count,))
         with self._lock:
-            self._items.append([kind, times, message, duration])
+            self._items.append([kind, times, message, duration, count])
 
     def take(self):
         """Consume the next outcome: (kind, message, duration) with defaults when none queued."""
+        return self.take_full()[:3]
+
+    def take_full(self):
+        """Like take(), plus the result count (None: the provider's usual number)."""
         with self._lock:
             if not self._items:
-                return "succeed", None, None
+                return "succeed", None, None, None
             item = self._items[0]
             item[1] -= 1
             if item[1] <= 0:
                 self._items.pop(0)
-            return item[0], item[2], item[3]
+            return item[0], item[2], item[3], item[4]
 
     def clear(self):
         with self._lock:

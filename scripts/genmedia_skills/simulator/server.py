@@ -181,6 +181,8 @@ class Handler(BaseHTTPRequestHandler):
             return html_502(self.headers.get("Host", "simulator"), uuid.uuid4().hex[:16] + "-SIM")
         if kind == "http_429":
             return route.errors(429, None, {"Retry-After": _retry_after(params.get("retry_after", 1))})
+        if kind == "code":
+            return route.errors(int(params.get("code", 500)), params.get("message"), None)
         status = {"http_500": 500, "http_401": 401, "not_found": 404}[kind]
         return route.errors(status, None, None)
 

@@ -14,6 +14,8 @@ NAMES = (
     "giggle-generation-speech",
     "giggle-generation-aimv",
     "giggle-generation-aimv-30",
+    "kie-generation-image",
+    "kie-generation-video",
 )
 
 

@@ -1,0 +1,24 @@
+"""KIE video models (bytedance v1 pro/lite, seedance-2, kling-2.6, sora-2) on the jobs API.
+
+Without --model, an image makes it bytedance/v1-pro-image-to-video and no image
+bytedance/v1-pro-text-to-video (both from schemas/kie/video-catalog.json).
+"""
+
+from ... import catalog
+from .api import KieJobs
+from .fields import prepare
+
+CATALOG = "kie/video-catalog.json"
+
+
+class KieVideo(KieJobs):
+    output_kind = "video"
+    max_download_bytes = 2 * 1024 * 1024 * 1024
+    catalog = CATALOG
+
+    def prepare(self, opts):
+        model = opts.get("model")
+        if model is None and (opts.get("image") or opts.get("end_image")):
+            model = catalog.load(CATALOG)["x-default-model-with-image"]
+        model = catalog.choose(CATALOG, "model", "--model", model)
+        return prepare(CATALOG, model, opts)
