@@ -11,6 +11,7 @@ read from the environment only (never argv) and registered for redaction.
 | GENMEDIA_POLL_SCALE        | multiplies poll and retry-backoff delays        | 1 (0.03 simulated) |
 | GENMEDIA_SIM_TIME_SCALE    | simulated job durations multiplier (--simulate) | 0.03               |
 | GENMEDIA_SIM_FAULTS        | faults for the built-in simulator               | none               |
+| GENMEDIA_CACHE_DIR         | short-lived per-user caches (capabilities)      | ~/.cache/genmedia-skills |
 """
 
 import os
@@ -35,6 +36,18 @@ def _float_env(name, default, *, minimum=0.0):
     if value is None or value < minimum or value != value:
         raise UsageError("environment %s=%r: expected a number >= %g" % (name, raw, minimum))
     return value
+
+
+float_env = _float_env   # for modules with their own numeric settings
+
+
+def cache_dir():
+    """Per-user cache root (never inside a run: caches outlive runs, runs are records)."""
+    env = os.environ.get("GENMEDIA_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "genmedia-skills"
 
 
 def artifacts_root(cli_value=None):
