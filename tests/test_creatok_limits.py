@@ -133,3 +133,25 @@ def test_the_estimate_matches_pricing(image, video, sim, kind, args, expected):
         want = next(e["credits"] for e in entry["pricing"]["estimates"]
                     if (e["definition"], e["seconds"], e["orientation"]) == expected[1:])
     assert res.json["estimate"]["credits"] == want
+
+
+def test_the_cache_never_holds_the_key(image, sim, artifacts):
+    from conftest import TEST_KEY, scan_for_key
+
+    assert image("run", "--dry-run", "--prompt", "a cat").code == 0
+    cache = artifacts.parent / "cache" / "creatok"
+    assert len(list(cache.glob("capabilities-*.json"))) == 1
+    assert scan_for_key(cache) == []
+
+
+def test_the_capabilities_schema_holds_the_contract(sim):
+    from genmedia_skills.providers.creatok import capabilities
+
+    answer = {"code": 0, "msg": "success", "data": {"capabilities": copy.deepcopy(sim.creatok.capabilities)}}
+    assert capabilities.validate(answer) == []
+    durations = answer["data"]["capabilities"]["video"]["models"][0]["limits"]["durations"]
+    durations.update(min=None, max=None, enum=None)   # neither an enum nor a bound
+    assert any("durations" in e for e in capabilities.validate(answer))
+    answer = {"code": 0, "data": {"capabilities": copy.deepcopy(sim.creatok.capabilities)}}
+    del answer["data"]["capabilities"]["image"]["models"][0]["limits"]["max_reference_images"]
+    assert any("max_reference_images" in e for e in capabilities.validate(answer))
