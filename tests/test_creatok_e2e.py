@@ -53,6 +53,8 @@ def test_local_reference_is_uploaded_without_bearer_then_sent_by_key(image, sim,
     refs = res.json["request"]["references"]
     assert [r["object_key"] for r in refs] == keys and refs[0]["type"] == "file" and len(refs[0]["sha256"]) == 64
     assert res.json["request"]["body"]["imageObjectKeys"] == keys
+    md = open(res.json["artifacts"]["md"]).read()
+    assert "uploaded as %s" % keys[0] in md and "estimated cost | 1 credits, confirmed by --yes" in md
     # a later run can reuse an upload by its key, with no new upload
     again = image("run", "--yes", "--prompt", "again", "--reference-images", "key:" + keys[0])
     assert again.code == 0 and sim.count("creatok.storage") == 2
