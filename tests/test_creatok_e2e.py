@@ -62,6 +62,7 @@ def test_local_reference_is_uploaded_without_bearer_then_sent_by_key(image, sim,
 
 
 def test_recovery_by_task_id_alone(video, sim):
+    sim.outcomes.add("succeed", duration=250)   # 2.5 s: still running when `status` asks
     sub = video("submit", "--yes", "--prompt", "a slow pan over hills", "--model", "sora-2")
     assert sub.code == 0 and sub.json["status"] == "queued", sub
     task_id = sub.json["task_id"]
