@@ -157,3 +157,13 @@ def test_models_prints_models_limits_and_prices(video, sim):
     assert res.code == 0, res
     assert res.json["default_model"] == "veo-3.1-fast-exp"
     assert res.json["models"] == sim.creatok.capabilities["video"]["models"]
+
+
+def test_a_failed_upload_requests_no_generation(image, sim, tmp_path):
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(png_bytes())
+    sim.faults.add("creatok.storage", "http_500", times=10)
+    res = image("run", "--yes", "--prompt", "restyle it", "--reference-images", photo)
+    assert res.code == 4, res
+    assert res.json["error"]["kind"] == "upload_failed" and "HTTP 500" in res.json["error"]["message"]
+    assert "\n" not in res.json["error"]["message"] and generation_posts(sim) == 0

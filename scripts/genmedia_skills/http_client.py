@@ -178,7 +178,7 @@ class HttpClient:
                 if 200 <= status < 300:
                     return status
                 retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-                problem = "HTTP %d %s" % (status, redact(resp.text[:200]).strip())
+                problem = "HTTP %d %s" % (status, " ".join(redact(resp.text[:200]).split()))
                 if status != 429 and status < 500:
                     raise TransportError("upload PUT refused: %s" % problem, http_status=status)
             wait = self.policy.delay(attempt, retry_after) if attempt < self.policy.attempts else None
