@@ -80,12 +80,14 @@ def test_simulate_stops_at_the_gate_then_runs_end_to_end_with_yes(script, artifa
     assert done.json["outputs"] and all(os.path.isfile(o["path"]) for o in done.json["outputs"])
 
 
-def test_a_yes_at_the_terminal_confirms(sim, artifacts, tmp_path):
-    """On a TTY the gate asks on stderr; answering y submits, and the run records it."""
+@pytest.mark.parametrize("quiet", [[], ["--quiet"]], ids=["plain", "quiet"])
+def test_a_yes_at_the_terminal_confirms(sim, artifacts, tmp_path, quiet):
+    """On a TTY the gate asks on stderr, showing the estimate even with --quiet; answering y
+    submits, and the run records it."""
     env = base_env(artifacts)
     env.update({"CREATOK_API_KEY": "sk-test-CANARY-5d1f0c7a9e3b", "CREATOK_BASE_URL": sim.base_url})
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, str(IMAGE), "run", "--prompt", "a cat"], env=env, cwd=str(tmp_path),
+    proc = subprocess.Popen([sys.executable, str(IMAGE), "run", "--prompt", "a cat"] + quiet, env=env, cwd=str(tmp_path),
                             stdin=slave, stderr=slave, stdout=subprocess.PIPE)
     os.close(slave)
     seen = b""
@@ -98,3 +100,21 @@ def test_a_yes_at_the_terminal_confirms(sim, artifacts, tmp_path):
     doc = json.loads(out)
     assert doc["confirmation"]["confirmed_by"] == "prompt" and b"estimated cost" in seen
     assert generation_posts(sim) == 1
+
+
+def test_a_no_at_the_terminal_sends_nothing(sim, artifacts, tmp_path):
+    env = base_env(artifacts)
+    env.update({"CREATOK_API_KEY": "sk-test-CANARY-5d1f0c7a9e3b", "CREATOK_BASE_URL": sim.base_url})
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, str(IMAGE), "run", "--prompt", "a cat"], env=env, cwd=str(tmp_path),
+                            stdin=slave, stderr=slave, stdout=subprocess.PIPE)
+    os.close(slave)
+    seen = b""
+    while b"[y/N]" not in seen:
+        seen += os.read(master, 1024)
+    os.write(master, b"n\n")
+    out, _ = proc.communicate(timeout=60)
+    os.close(master)
+    assert proc.returncode == 6
+    assert "declined" in json.loads(out)["error"]["message"]
+    assert sent_anything_but_capabilities(sim) == []

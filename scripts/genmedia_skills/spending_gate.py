@@ -44,10 +44,12 @@ def confirm_command():
     return " ".join(shlex.quote(part) for part in argv)
 
 
-def _ask(progress):
+def _ask(progress, lines):
     try:
         if not (sys.stdin and sys.stdin.isatty() and sys.stderr and sys.stderr.isatty()):
             return None
+        if progress.quiet:  # --quiet hides progress, never what the user is asked to pay
+            sys.stderr.write("".join(line + "\n" for line in lines))
         sys.stderr.write("Submit this paid request? [y/N] ")
         sys.stderr.flush()
         answer = sys.stdin.readline()
@@ -62,11 +64,12 @@ def check(ctx, prepared):
     est = estimate(ctx, prepared)
     if est is None:
         return None, None
-    for line in describe(est):
+    lines = describe(est)
+    for line in lines:
         ctx.progress.say(line)
     if ctx.yes:
         return {"estimate": est, "confirmed_by": "--yes", "confirmed_at": result_document.now_iso()}, None
-    answer = _ask(ctx.progress)
+    answer = _ask(ctx.progress, lines)
     if answer:
         return {"estimate": est, "confirmed_by": "prompt", "confirmed_at": result_document.now_iso()}, None
     reason = ("declined at the prompt" if answer is False else
