@@ -104,7 +104,7 @@ def test_dry_run_needs_no_key(offline_cli):
 
 
 def test_submit_status_wait(image_cli, sim):
-    sim.outcomes.add("succeed", duration=60)
+    sim.outcomes.add("succeed", duration=250)   # 2.5 s: still pending when `status` asks, even on a loaded machine
     sub = image_cli("submit", "--prompt", "a koi pond")
     assert sub.code == 0, sub
     assert sub.json["status"] == "queued" and sub.json["task_id"]
