@@ -82,6 +82,7 @@ def base_env(artifacts):
         "GENMEDIA_ARTIFACTS_DIR": str(artifacts),
         # per-user shared state (pay ledger, create rate windows, upload caches): per test here
         "GENMEDIA_STATE_DIR": str(Path(artifacts).parent / "state"),
+        "GENMEDIA_CACHE_DIR": str(Path(artifacts).parent / "cache"),
         "GENMEDIA_POLL_SCALE": str(SIM_TIME_SCALE),
         "GENMEDIA_SIM_TIME_SCALE": str(SIM_TIME_SCALE),
         "GENMEDIA_CONNECT_TIMEOUT": "2",
@@ -113,7 +114,8 @@ def sim(tmp_path):
     from genmedia_skills.simulator import Simulator
 
     with Simulator(state_dir=tmp_path / "sim-state", time_scale=SIM_TIME_SCALE,
-                   accept_keys={"giggle": [TEST_KEY], "kie": [TEST_KEY]}, faults="") as simulator:
+                   accept_keys={"giggle": [TEST_KEY], "kie": [TEST_KEY], "creatok": [TEST_KEY]},
+                   faults="") as simulator:
         yield simulator
 
 
@@ -121,7 +123,8 @@ def sim_cli(script, sim, artifacts, cwd, **extra_env):
     """`script` as a subprocess, pointed at simulator `sim` with the canary key."""
     env = base_env(artifacts)
     env.update({"GIGGLE_API_KEY": TEST_KEY, "GIGGLE_BASE_URL": sim.base_url, "KIE_AI_API_KEY": TEST_KEY,
-                "KIE_BASE_URL": sim.base_url, "KIE_UPLOAD_BASE_URL": sim.base_url}, **extra_env)
+                "KIE_BASE_URL": sim.base_url, "KIE_UPLOAD_BASE_URL": sim.base_url,
+                "CREATOK_API_KEY": TEST_KEY, "CREATOK_BASE_URL": sim.base_url}, **extra_env)
     return Cli(script, env, cwd)
 
 

@@ -45,6 +45,10 @@ def _kie_request(stem):
 
 
 REQUEST_OK = {
+    "creatok/image-generation.request.json": {"prompt": "p", "model": "nano-banana-2", "resolution": "2K", "n": 1,
+                                              "aspect_ratio": "1:1", "imageObjectKeys": ["open-skills/a.png"]},
+    "creatok/video-task.request.json": {"prompt": "p", "orientation": "9:16", "seconds": 8, "definition": "720p",
+                                        "model": "veo-3.1-fast-exp", "referenceImageKeys": ["open-skills/a.png"]},
     "giggle/text-to-image.request.json": T2I_OK,
     "giggle/image-to-image.request.json": I2I_OK,
     "giggle/text-to-video.request.json": {"prompt": "p", "model": "grok", "duration": 6,

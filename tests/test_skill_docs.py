@@ -63,7 +63,8 @@ def fast_sim(tmp_path):
     """A simulator fast enough for 10-minute music-video workflows (1 s per 1000 s)."""
     from genmedia_skills.simulator import Simulator
 
-    with Simulator(state_dir=tmp_path / "docs-sim", time_scale=0.001, accept_keys={"giggle": [TEST_KEY], "kie": [TEST_KEY]},
+    with Simulator(state_dir=tmp_path / "docs-sim", time_scale=0.001,
+                   accept_keys={"giggle": [TEST_KEY], "kie": [TEST_KEY], "creatok": [TEST_KEY]},
                    faults="") as simulator:
         yield simulator
 
@@ -76,6 +77,7 @@ def test_skill_examples_run(skill_dir, fast_sim, artifacts, tmp_path):
     env = base_env(artifacts)
     env.update({"GIGGLE_API_KEY": TEST_KEY, "GIGGLE_BASE_URL": fast_sim.base_url, "KIE_AI_API_KEY": TEST_KEY,
                 "KIE_BASE_URL": fast_sim.base_url, "KIE_UPLOAD_BASE_URL": fast_sim.base_url,
+                "CREATOK_API_KEY": TEST_KEY, "CREATOK_BASE_URL": fast_sim.base_url,
                 "GENMEDIA_POLL_SCALE": "0.001", "GENMEDIA_SIM_TIME_SCALE": "0.001"})
     (tmp_path / "photo.png").write_bytes(png_bytes())
     commands = examples(skill_dir)

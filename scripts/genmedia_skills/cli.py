@@ -140,7 +140,11 @@ class SkillCLI:
         from . import commands
 
         timeout = 0 if submit_only else self._timeout(kw)
-        prepared = self.adapter.prepare(self._request_options(kw)).check()
+        options = self._request_options(kw)
+        if getattr(self.adapter, "prepare_needs_context", False):  # e.g. limits fetched from the provider
+            prepared = self.adapter.prepare(options, ctx).check()
+        else:
+            prepared = self.adapter.prepare(options).check()
         if kw["dry_run"]:
             return commands.dry_run(ctx, prepared)
         return commands.run(ctx, prepared, timeout=timeout, submit_only=submit_only)

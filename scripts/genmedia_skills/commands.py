@@ -7,7 +7,7 @@ Each handler takes a RunContext plus parsed options and returns
 import os
 import shutil
 
-from . import exit_codes, result_document, task_status
+from . import exit_codes, result_document, spending_gate, task_status
 from .artifact_store import ArtifactStore
 from .errors import ProviderError, RunNotSaved, SubmitOutcomeUnknown, UnknownTask, UsageError
 from .task_runner import Job
@@ -110,6 +110,9 @@ def dry_run(ctx, prepared):
         "request": {"method": prepared.method, "path": prepared.path, "body": prepared.display_body()},
         "notes": ["nothing was sent"] + prepared.notes,
     }
+    est = spending_gate.estimate(ctx, prepared)
+    if est is not None:  # what the gate would ask about
+        document.update(estimate=est, summary=spending_gate.describe(est))
     if prepared.before is not None:
         first = prepared.before
         document["first_request"] = {"method": first.method, "path": first.path, "body": first.display_body()}
@@ -118,9 +121,14 @@ def dry_run(ctx, prepared):
 
 def run(ctx, prepared, *, timeout, submit_only=False):
     http = ctx.connect()  # credentials first: a missing key is exit 3 with nothing written
+    confirmation, stop = spending_gate.check(ctx, prepared)
+    if stop is not None:  # not confirmed: no run, nothing sent
+        return stop, exit_codes.NEEDS_CONFIRMATION
     if not submit_only:
-        http.start_deadline(timeout)   # --timeout counts from the start of the command
+        http.start_deadline(timeout)   # --timeout counts from here (a person may have answered a prompt)
     job = _submit_job(ctx, prepared)
+    if confirmation is not None:
+        job.doc["confirmation"] = confirmation
 
     def step():
         code = job.submit(prepared)

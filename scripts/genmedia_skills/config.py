@@ -12,6 +12,7 @@ read from the environment only (never argv) and registered for redaction.
 | GENMEDIA_POLL_SCALE        | multiplies poll and retry-backoff delays        | 1 (0.03 simulated) |
 | GENMEDIA_SIM_TIME_SCALE    | simulated job durations multiplier (--simulate) | 0.03               |
 | GENMEDIA_SIM_FAULTS        | faults for the built-in simulator               | none               |
+| GENMEDIA_CACHE_DIR         | short-lived per-user caches (capabilities)      | ~/.cache/genmedia-skills |
 """
 
 import os
@@ -69,6 +70,18 @@ def shown_path(path):
     home = str(Path.home())
     text = str(path)
     return "~" + text[len(home):] if home != os.sep and text.startswith(home + os.sep) else text
+
+
+float_env = _float_env   # for modules with their own numeric settings
+
+
+def cache_dir():
+    """Per-user cache root (never inside a run: caches outlive runs, runs are records)."""
+    env = os.environ.get("GENMEDIA_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "genmedia-skills"
 
 
 def artifacts_root(cli_value=None):

@@ -385,3 +385,32 @@ class HttpClient:
             if not data:
                 return
             yield data
+
+    def put_bytes(self, url, data, content_type):
+        """PUT raw bytes to a presigned upload URL. None of the provider's headers go along:
+        the URL's signature is the auth (storage refuses a second one). Retried like a GET
+        (a PUT of the same bytes to the same key is idempotent)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            retry_after = None
+            self._out_of_time("an upload")
+            try:
+                resp = requests.put(url, data=data, timeout=self._timeouts(), allow_redirects=False,
+                                    headers={"User-Agent": USER_AGENT, "Content-Type": content_type})
+            except requests.exceptions.RequestException as exc:
+                problem, status = _describe(exc), None
+            else:
+                status = resp.status_code
+                if 200 <= status < 300:
+                    return status
+                retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+                problem = "HTTP %d %s" % (status, " ".join(redact(resp.text[:200]).split()))
+                if status != 429 and status < 500:
+                    raise TransportError("upload PUT refused: %s" % problem, http_status=status)
+            wait = self.policy.delay(attempt, retry_after) if attempt < self.policy.attempts else None
+            if wait is None:
+                raise TransportError("upload PUT failed after %d attempt(s): %s" % (attempt, problem),
+                                     http_status=status)
+            self.on_retry("upload PUT: %s; retrying in %.1fs" % (problem, wait))
+            self.sleep(wait)

@@ -32,16 +32,24 @@ def render(doc):
     rows = [("status", doc["status"] + (" (provider: %s)" % doc["provider_status"] if doc.get("provider_status") else "")),
             ("task_id", doc.get("task_id") or "none"), ("provider", doc["provider"]),
             ("model", doc.get("model") or "")]
-    for key in ("prompt", "text", "aspect_ratio", "resolution", "generate_count", "duration", "watermark"):
+    for key in ("prompt", "text", "aspect_ratio", "resolution", "generate_count", "duration", "watermark",
+                "n", "orientation", "seconds", "definition"):
         if key in body:
             rows.append((key, body[key]))
+    confirmation = doc.get("confirmation")
+    if confirmation:  # the spending gate the user passed
+        est = confirmation["estimate"]
+        rows.append(("estimated cost", "%s %s, confirmed by %s" % (est.get("credits"), est.get("currency") or "credits",
+                                                                  confirmation["confirmed_by"])))
     rows += [("run", doc["run_id"]), ("created", doc["created_at"]), ("updated", doc["updated_at"])]
     lines += ["| %s | %s |" % (k, _cell(v)) for k, v in rows]
     refs = (doc.get("request") or {}).get("references") or []
     if refs:
         lines += ["", "## References", ""]
         for ref in refs:
-            shown = ref.get("value") or ref.get("path") or "inline base64"
+            shown = ref.get("value") or ref.get("path") or ref.get("object_key") or "inline base64"
+            if ref.get("path") and ref.get("object_key"):
+                shown += " (uploaded as %s)" % ref["object_key"]
             extra = " (sha256 %s…, %d bytes)" % (ref["sha256"][:12], ref["bytes"]) if "sha256" in ref else ""
             if ref.get("uploaded_url"):
                 extra += ", uploaded%s: %s" % (" (reused)" if ref.get("reused_upload") else "",

@@ -108,6 +108,7 @@ class Job:
                 result_document.add_note(self.doc, "the provider created %s but refused to start it"
                                          % self.doc["task_id"])
             return self.fail(exc, task_status.FAILED)
+        self.doc["request"]["body"] = prepared.display_body()  # e.g. uploaded references' keys filled in
         if self.doc["task_id"] != task_id:
             self.record_task_id(task_id)
         self.doc["status"] = task_status.QUEUED

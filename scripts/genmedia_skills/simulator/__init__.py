@@ -2,7 +2,7 @@
 
 Used by the CLI's `--simulate`, by the tests and by the benchmarks. Stdlib only, so
 importing it costs a few milliseconds. Providers plug in as modules exposing
-`register(sim, router)` (see PROVIDER_MODULES); today: giggle and kie.
+`register(sim, router)` (see PROVIDER_MODULES); today: giggle, kie and creatok.
 
     with Simulator(state_dir=tmp, time_scale=0.01) as sim:
         sim.faults.add("giggle.query", "http_429", retry_after=1)
@@ -26,8 +26,8 @@ __all__ = ["Simulator", "SIMULATOR_KEYS", "RequestRecord", "FaultPlan", "Outcome
            "parse_spec", "default_state_dir", "FAULTS_ENV", "STATE_DIR_ENV"]
 
 # The keys the CLI sends under --simulate; a real key is never needed or accepted here.
-SIMULATOR_KEYS = {"giggle": "sk-sim-giggle-0000", "kie": "sk-sim-kie-0000"}
-PROVIDER_MODULES = ("giggle", "kie")
+SIMULATOR_KEYS = {"giggle": "sk-sim-giggle-0000", "kie": "sk-sim-kie-0000", "creatok": "ok_sim-creatok-0000"}
+PROVIDER_MODULES = ("giggle", "kie", "creatok")
 FAULTS_ENV = "GENMEDIA_SIM_FAULTS"
 STATE_DIR_ENV = "GENMEDIA_SIM_STATE_DIR"
 

@@ -16,6 +16,8 @@ NAMES = (
     "giggle-generation-aimv-30",
     "kie-generation-image",
     "kie-generation-video",
+    "creatok-generate-image",
+    "creatok-generate-video",
 )
 
 

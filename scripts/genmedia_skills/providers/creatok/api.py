@@ -1,0 +1,168 @@
+"""CreatOK Open Skills: auth, the {code, msg, data} envelope, submit, task status.
+
+Contract: shared/contracts/creatok-and-kie.md part A. Bearer key from CREATOK_API_KEY;
+success is `code == 0`. The HTTP status is read before the body (an HTML 502 is a
+transport error with its status, never "invalid response"); 401 is a rejected key,
+404 on status an unknown task. Status words: succeeded and failed are terminal,
+cancelled/canceled mean canceled, anything else is still running (noted).
+"""
+
+import re
+
+from ... import catalog, task_status
+from ...errors import AuthError, BadResponse, ProviderError, TaskFailed, UnknownTask
+from ...poll_schedule import PollSchedule
+from ...prepared_request import Prepared
+from ...schema_registry import errors as schema_errors
+from ...task_status import Snapshot
+from . import capabilities, upload
+
+BASE = "/api/open/skills"
+STATUS_PATH = BASE + "/tasks/status"
+KEYS_PAGE = "https://www.creatok.ai/app/workspace/api-keys"
+STATUS_TABLE = {
+    "submitted": task_status.QUEUED,
+    "queued": task_status.QUEUED,
+    "running": task_status.RUNNING,
+    "succeeded": task_status.SUCCEEDED,
+    "failed": task_status.FAILED,
+    "cancelled": task_status.CANCELED,
+    "canceled": task_status.CANCELED,
+}
+_NO_CREDITS = re.compile(r"(?i)credit|balance|insufficient|quota")
+_MODERATION = re.compile(r"(?i)safety|moderat|sensitive|policy")
+
+
+def _message(body):
+    if isinstance(body, dict):
+        return str(body.get("msg") or body.get("message") or "").strip()
+    return ""
+
+
+def unwrap(resp, schema, what, not_found=ProviderError):
+    """The envelope's `data`, after the HTTP status, the code and the schema are checked."""
+    body = resp.data
+    message = _message(body) or "HTTP %d" % resp.status
+    if resp.status in (401, 403):
+        raise AuthError("CreatOK rejected the API key (HTTP %d, %s): create a key at %s and export "
+                        "CREATOK_API_KEY" % (resp.status, message, KEYS_PAGE),
+                        provider_message=message, http_status=resp.status)
+    if resp.status == 404:
+        if not_found is UnknownTask:
+            text = "CreatOK does not know this task_id (HTTP 404, %s); check it, and that it is a %s task" % (
+                message, what.split()[0])
+        else:
+            text = "CreatOK %s: not found (HTTP 404, %s)" % (what, message)
+        raise not_found(text, provider_message=message, http_status=resp.status)
+    if resp.status >= 400 or (isinstance(body, dict) and body.get("code") not in (0, "0", None)):
+        if _NO_CREDITS.search(message):
+            raise AuthError("CreatOK: not enough credits (%s)" % message, kind="no_credits",
+                            provider_message=message, http_status=resp.status)
+        raise ProviderError("CreatOK refused the %s (HTTP %d): %s" % (what, resp.status, message),
+                            kind="rejected", provider_message=message, http_status=resp.status)
+    if not isinstance(body, dict) or "code" not in body:
+        raise BadResponse("CreatOK %s answer (HTTP %d) is not a {code, msg, data} envelope" % (what, resp.status),
+                          raw_body=resp.text, http_status=resp.status)
+    problems = schema_errors(schema, body)
+    if problems:
+        raise BadResponse("CreatOK %s answer failed %s: %s" % (what, schema, "; ".join(problems)),
+                          raw_body=resp.text, http_status=resp.status)
+    return body["data"]
+
+
+class CreatOKPrepared(Prepared):
+    """A request plus what the spending gate shows: local files are uploaded at submit time
+    and their object keys replace the placeholders in `body[keys_field]`."""
+
+    def __init__(self, path, body, *, schema, model, references, keys_field, estimate, task_type):
+        if references:
+            body[keys_field] = [placeholder(r) for r in references]
+        super().__init__(path, body, schema=schema, model=model, references=references,
+                         notes=["CreatOK task type: %s" % task_type])
+        self.keys_field = keys_field
+        self.estimate = estimate
+
+
+def placeholder(ref):
+    if isinstance(ref, upload.ObjectKey):
+        return ref.key
+    return "<uploaded at submit: %s, sha256 %s>" % (ref.path.name, ref.record["sha256"][:16])
+
+
+def error_text(error):
+    if isinstance(error, dict):
+        return str(error.get("message") or "").strip()
+    return str(error or "").strip()
+
+
+class CreatOKGeneration:
+    """Shared by creatok-generate-image and creatok-generate-video; a subclass sets the kind."""
+
+    provider = "creatok"
+    key_var = "CREATOK_API_KEY"
+    base_var = "CREATOK_BASE_URL"
+    default_base = "https://www.creatok.ai"
+    key_help = "create a key (ok_...) at %s and `export CREATOK_API_KEY=...`; or try it with --simulate" % KEYS_PAGE
+    # the runtime's spending gate: estimate(prepared) is shown and confirmed before any submit
+    confirm_before_submit = True
+    # prepare(opts, ctx): the limits come from the capabilities endpoint
+    prepare_needs_context = True
+    kind = None            # "image" | "video": the capabilities section
+    task_type = None       # what /tasks/status wants
+    timing = None          # catalog of typical generation times
+
+    def headers(self, api_key):
+        return {"Authorization": "Bearer " + api_key}
+
+    def schedule(self, model):
+        return PollSchedule(catalog.expected_seconds(self.timing, model), grace=15.0)
+
+    def estimate(self, prepared):
+        return dict(prepared.estimate)
+
+    def models(self, ctx):
+        """The `models` command: this kind's models, limits and prices."""
+        section = capabilities.fetch(ctx)[self.kind]
+        return {"provider": self.provider, "kind": self.kind, "default_model": section["default_model"],
+                "models": section["models"]}
+
+    def submit(self, http, prepared, record_task_id=None):
+        """Upload local references (their keys go into the body), then POST once."""
+        keys = [upload.upload(http, ref) for ref in prepared.references]
+        if keys:
+            prepared.body[prepared.keys_field] = keys
+        resp = http.submit_json(prepared.path, prepared.body)
+        try:
+            return unwrap(resp, "creatok/submit.response.json", "submit")["task_id"]
+        except ProviderError as exc:
+            if exc.kind == "rejected" and exc.http_status == 400:
+                capabilities.forget()   # the limits may have changed: fetch them afresh next time
+            raise
+
+    def query(self, http, task_id):
+        resp = http.get_json(STATUS_PATH, params={"task_id": task_id, "task_type": self.task_type})
+        data = unwrap(resp, "creatok/task-status.response.json", "%s status" % self.kind, not_found=UnknownTask)
+        word = data["status"]
+        status, note = task_status.normalize(word, STATUS_TABLE)
+        urls, error = [], None
+        if status == task_status.SUCCEEDED:
+            urls = self.result_urls(data.get("result") or {})
+            if not urls:
+                status = task_status.FAILED
+                error = ProviderError("CreatOK reported the task succeeded but returned no result",
+                                      kind="empty_result")
+        elif status in (task_status.FAILED, task_status.CANCELED):
+            error = self.failure(word, error_text(data.get("error")))
+        return Snapshot(status, word, urls, error, note)
+
+    def result_urls(self, result):
+        raise NotImplementedError
+
+    def failure(self, word, text):
+        if word.lower() in ("cancelled", "canceled"):
+            return TaskFailed("the task was canceled at CreatOK%s" % (": " + text if text else ""),
+                              kind="canceled", provider_message=text or None)
+        if _MODERATION.search(text):
+            return TaskFailed("content moderation rejected the request: %s" % text, kind="moderation",
+                              provider_message=text)
+        return TaskFailed("CreatOK task failed: %s" % (text or "no reason given"), provider_message=text or None)

@@ -1,0 +1,129 @@
+"""CreatOK capabilities: fetched from the provider, validated, cached a short while per user.
+
+Every limit the skills enforce comes from here (models, defaults, resolutions, n,
+aspect ratios, durations, orientations, definitions, reference caps, pricing); when
+the document cannot be fetched nothing is sent and no limit is guessed. The cache is
+one file per (base URL, key) under the user's cache dir, so consecutive runs of one
+user share it while a different key or server never sees it; it is skipped under
+--simulate (a fresh simulator each run).
+"""
+
+import hashlib
+import json
+import os
+import time
+
+from ... import config
+from ...errors import BadResponse, TransportError, UsageError
+from ...schema_registry import errors as schema_errors
+
+PATH = "/api/open/skills/capabilities"
+SCHEMA = "creatok/capabilities.response.json"
+TTL_ENV = "GENMEDIA_CAPABILITIES_TTL"
+DEFAULT_TTL = 600.0   # seconds: short, so changed limits or prices show up soon
+_current = {}          # the cache file this process read or wrote
+
+
+def _cache_file(creds):
+    digest = hashlib.sha256(("%s\n%s" % (creds.base_url, creds.api_key)).encode("utf-8")).hexdigest()[:32]
+    return config.cache_dir() / "creatok" / ("capabilities-%s.json" % digest)
+
+
+def _read_cache(path):
+    ttl = config.float_env(TTL_ENV, DEFAULT_TTL)
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if 0 <= time.time() - stored["fetched_at"] < ttl:
+            return stored["capabilities"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def _write_cache(path, caps):
+    from ...artifact_store import atomic_write
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps({"fetched_at": time.time(), "capabilities": caps}))
+        os.chmod(str(path), 0o600)
+    except OSError:
+        pass  # a cache that cannot be written only costs one more GET next time
+
+
+def forget():
+    """Drop the cached document (the provider refused a request it had allowed)."""
+    path = _current.pop("path", None)
+    if path is not None:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def fetch(ctx):
+    """The validated capabilities {image: {...}, video: {...}} for this user."""
+    from .api import unwrap
+
+    creds = ctx.credentials()
+    path = None if creds.simulated else _cache_file(creds)
+    if path is not None:
+        _current["path"] = path
+        cached = _read_cache(path)
+        if cached is not None:
+            return cached
+    try:
+        resp = ctx.http.get_json(PATH)
+        caps = normalize(unwrap(resp, SCHEMA, "capabilities")["capabilities"])
+    except TransportError as exc:
+        raise TransportError("could not fetch CreatOK capabilities (%s); nothing was sent, and limits are "
+                             "never guessed: try again later" % exc.message, http_status=exc.http_status)
+    except BadResponse as exc:
+        raise BadResponse("CreatOK capabilities are unusable (%s); nothing was sent" % exc.message,
+                          raw_body=exc.raw_body, http_status=exc.http_status)
+    if path is not None:
+        _write_cache(path, caps)
+    return caps
+
+
+def normalize(caps):
+    """Checks the schema cannot express; a pricing that is not an object becomes None."""
+    for kind in ("image", "video"):
+        section = caps[kind]
+        ids = [m["id"] for m in section["models"]]
+        if section["default_model"] not in ids:
+            raise BadResponse("invalid capabilities contract: %s.default_model %r is not one of its models (%s)"
+                              % (kind, section["default_model"], ", ".join(ids)))
+        for model in section["models"]:
+            if not isinstance(model.get("pricing"), dict):
+                model["pricing"] = None
+    return caps
+
+
+def validate(document):
+    """Schema errors of a whole capabilities answer (for tests and tools)."""
+    return schema_errors(SCHEMA, document)
+
+
+def model_entry(section, value):
+    """(entry, why): the model asked for, or the default; UsageError naming --model."""
+    ids = [m["id"] for m in section["models"]]
+    if value is None:
+        chosen, why = section["default_model"], "CreatOK's default; no --model given"
+    else:
+        chosen = next((i for i in ids if i.lower() == str(value).strip().lower()), None)
+        if chosen is None:
+            raise UsageError("--model: %r is not offered by CreatOK; allowed: %s" % (value, ", ".join(ids)))
+        why = "chosen with --model"
+    return next(m for m in section["models"] if m["id"] == chosen), why
+
+
+def choose(option, value, allowed, model, default):
+    """`value` (case-insensitive) if the model allows it, else UsageError naming all three."""
+    if value is None:
+        value = default
+    for candidate in allowed:
+        if str(candidate).lower() == str(value).strip().lower():
+            return candidate
+    raise UsageError("%s: %r is not offered by %s; allowed: %s"
+                     % (option, value, model, ", ".join(map(str, allowed))))

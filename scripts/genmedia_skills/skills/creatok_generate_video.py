@@ -1,0 +1,34 @@
+"""The creatok-generate-video skill: its request options, its commands (the five plus
+`models`), and the spending gate (the entry script in skills/creatok-generate-video/scripts/
+only runs this)."""
+
+from typing import Annotated, List, Optional
+
+import typer
+
+from ..cli import SkillCLI
+from ..providers.creatok.video import CreatOKVideo
+from .creatok_generate_image import YES_HELP, models_command
+
+
+def video_options(
+    prompt: Annotated[Optional[str], typer.Option("--prompt", help="What happens in the video (required).")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="A model id from `models` (default: CreatOK's default, veo-3.1-fast-exp today).")] = None,
+    orientation: Annotated[Optional[str], typer.Option("--orientation", "--aspect-ratio", help="One of the model's orientations, e.g. 9:16, 16:9 (default: the model's).")] = None,
+    duration: Annotated[Optional[int], typer.Option("--duration", "--seconds", help="Seconds, as the model allows (a list or a range; default: the model's).")] = None,
+    definition: Annotated[Optional[str], typer.Option("--definition", "--resolution", help="One of the model's definitions, e.g. 480p, 720p (default: the model's).")] = None,
+    reference_images: Annotated[Optional[List[str]], typer.Option("--reference-images", help="A local jpg/png/webp/gif (uploaded first) or key:<objectKey>; repeat for several, up to the model's cap.")] = None,
+):
+    """The request options of run and submit."""
+
+
+ADAPTER = CreatOKVideo()
+SKILL = SkillCLI(
+    "creatok-generate-video",
+    ADAPTER,
+    video_options,
+    help="Generate videos with CreatOK (veo-3.1, sora-2, seedance-2, ...): limits and prices come from CreatOK's "
+         "capabilities; run/submit show the estimated credits and need --yes.",
+    extra_commands=[models_command(ADAPTER)],
+    yes_help=YES_HELP,
+)

@@ -1,0 +1,120 @@
+"""CreatOK's confirmation gate: nothing paid is sent until the user says yes."""
+
+import json
+import os
+import pty
+import shlex
+import subprocess
+import sys
+
+import pytest
+
+from conftest import Cli, base_env
+from creatok_helpers import (IMAGE, VIDEO, generation_posts, image, model,  # noqa: F401 (fixtures)
+                             sent_anything_but_capabilities, video)
+
+
+@pytest.mark.parametrize("command", ["run", "submit"])
+def test_image_without_yes_exits_6_with_estimate_and_sends_no_generation(image, sim, artifacts, command, tmp_path):
+    photo = tmp_path / "ref.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    res = image(command, "--prompt", "a red fox", "--model", "nano-banana-pro", "--resolution", "4K",
+                "--generate-count", "3", "--reference-images", photo)
+    assert res.code == 6, res
+    doc = res.json
+    assert doc["error"]["kind"] == "confirmation_required"
+    est = doc["estimate"]
+    assert est["model"] == "nano-banana-pro" and est["why_this_model"] == "chosen with --model"
+    assert est["parameters"] == {"resolution": "4K", "n": 3, "aspect_ratio": "model default"}
+    assert est["reference_images"] == 1
+    assert est["credits"] == model(sim, "image", "nano-banana-pro")["pricing"]["by_resolution"]["4K"] * 3
+    assert doc["next"].endswith("--yes") and command in doc["next"] and "--prompt 'a red fox'" in doc["next"]
+    assert "estimated cost: 9 credits" in res.stderr
+    # only the capabilities GET: no upload, no generation, no run written
+    assert sent_anything_but_capabilities(sim) == [] and sim.count("creatok.capabilities") == 1
+    assert not (artifacts / "creatok-generate-image").exists()
+
+
+def test_video_without_yes_exits_6_and_the_next_command_then_runs(video, sim):
+    res = video("run", "--prompt", "waves at night", "--model", "doubao-seedance-2", "--definition", "720p",
+                "--duration", "5")
+    assert res.code == 6, res
+    assert res.json["estimate"]["credits"] == 19 and generation_posts(sim) == 0
+    argv = shlex.split(res.json["next"])
+    assert argv[-1] == "--yes"
+    confirmed = video(*argv[2:])   # the `next` command, verbatim after the interpreter and script
+    assert confirmed.code == 0, confirmed
+    assert generation_posts(sim) == 1
+    assert confirmed.json["confirmation"]["confirmed_by"] == "--yes"
+    assert confirmed.json["confirmation"]["estimate"]["credits"] == 19
+    stored = json.loads(open(confirmed.json["artifacts"]["json"]).read())
+    assert stored["confirmation"] == confirmed.json["confirmation"]
+
+
+def test_unpriced_combination_is_estimated_as_unknown(video, sim):
+    res = video("run", "--dry-run", "--prompt", "waves", "--model", "doubao-seedance-2", "--duration", "6")
+    assert res.code == 0, res
+    assert res.json["estimate"]["credits"] == "unknown"
+    assert any("unknown" in line for line in res.json["summary"])
+    assert generation_posts(sim) == 0
+
+
+def test_dry_run_shows_the_estimate_without_asking(image, sim):
+    res = image("run", "--dry-run", "--prompt", "a cat", "--model", "gpt-image-2")
+    assert res.code == 0, res
+    assert res.json["estimate"]["credits"] == "unknown"   # gpt-image-2 has no pricing
+    assert res.json["request"]["body"] == {"prompt": "a cat", "model": "gpt-image-2", "resolution": "1K", "n": 1}
+    assert sent_anything_but_capabilities(sim) == []
+
+
+@pytest.mark.parametrize("script", [IMAGE, VIDEO], ids=["image", "video"])
+def test_simulate_stops_at_the_gate_then_runs_end_to_end_with_yes(script, artifacts, tmp_path):
+    cli = Cli(script, base_env(artifacts), tmp_path)   # no key, no base URL: the built-in simulator
+    stopped = cli("run", "--simulate", "--prompt", "a lighthouse")
+    assert stopped.code == 6, stopped
+    assert stopped.json["simulated"] is True and isinstance(stopped.json["estimate"]["credits"], (int, float))
+    assert "--simulate" in stopped.json["next"] and stopped.json["next"].endswith("--yes")
+    done = cli("run", "--simulate", "--yes", "--prompt", "a lighthouse")
+    assert done.code == 0, done
+    assert done.json["status"] == "succeeded" and done.json["simulated"] is True
+    assert done.json["outputs"] and all(os.path.isfile(o["path"]) for o in done.json["outputs"])
+
+
+@pytest.mark.parametrize("quiet", [[], ["--quiet"]], ids=["plain", "quiet"])
+def test_a_yes_at_the_terminal_confirms(sim, artifacts, tmp_path, quiet):
+    """On a TTY the gate asks on stderr, showing the estimate even with --quiet; answering y
+    submits, and the run records it."""
+    env = base_env(artifacts)
+    env.update({"CREATOK_API_KEY": "sk-test-CANARY-5d1f0c7a9e3b", "CREATOK_BASE_URL": sim.base_url})
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, str(IMAGE), "run", "--prompt", "a cat"] + quiet, env=env, cwd=str(tmp_path),
+                            stdin=slave, stderr=slave, stdout=subprocess.PIPE)
+    os.close(slave)
+    seen = b""
+    while b"[y/N]" not in seen:
+        seen += os.read(master, 1024)
+    os.write(master, b"y\n")
+    out, _ = proc.communicate(timeout=60)
+    os.close(master)
+    assert proc.returncode == 0, seen
+    doc = json.loads(out)
+    assert doc["confirmation"]["confirmed_by"] == "prompt" and b"estimated cost" in seen
+    assert generation_posts(sim) == 1
+
+
+def test_a_no_at_the_terminal_sends_nothing(sim, artifacts, tmp_path):
+    env = base_env(artifacts)
+    env.update({"CREATOK_API_KEY": "sk-test-CANARY-5d1f0c7a9e3b", "CREATOK_BASE_URL": sim.base_url})
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, str(IMAGE), "run", "--prompt", "a cat"], env=env, cwd=str(tmp_path),
+                            stdin=slave, stderr=slave, stdout=subprocess.PIPE)
+    os.close(slave)
+    seen = b""
+    while b"[y/N]" not in seen:
+        seen += os.read(master, 1024)
+    os.write(master, b"n\n")
+    out, _ = proc.communicate(timeout=60)
+    os.close(master)
+    assert proc.returncode == 6
+    assert "declined" in json.loads(out)["error"]["message"]
+    assert sent_anything_but_capabilities(sim) == []
