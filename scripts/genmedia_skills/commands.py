@@ -19,7 +19,14 @@ def _submit_job(ctx, prepared):
                               body=prepared.display_body(), references=[r.record for r in prepared.references])
     for note in prepared.notes:
         result_document.add_note(doc, note)
+    _ask_delivery(ctx, doc)
     return Job(ctx, run, doc)
+
+
+def _ask_delivery(ctx, doc):
+    """--output given now: stored in the run, applied when its files are downloaded."""
+    if getattr(ctx, "delivery", None):
+        doc["delivery"] = ctx.delivery
 
 
 def _foreign_job(ctx, task_id):
@@ -29,6 +36,7 @@ def _foreign_job(ctx, task_id):
                               model=None, endpoint=None, body=None, task_id=task_id)
     doc["submitted_at"] = None  # submitted elsewhere, time unknown
     result_document.add_note(doc, "task submitted elsewhere; this run was created to follow it")
+    _ask_delivery(ctx, doc)
     return Job(ctx, run, doc, indexed=False)
 
 
@@ -83,6 +91,7 @@ def _find_job(ctx, task_id):
         ctx.progress.say("task %s was submitted with --simulate; following it in the simulator" % task_id)
     elif ctx.simulated and not doc.get("simulated"):
         raise UsageError("--simulate: task %s was submitted to the real provider; drop --simulate" % task_id)
+    _ask_delivery(ctx, doc)
     return Job(ctx, run, doc)
 
 

@@ -13,7 +13,7 @@ import os
 import random
 import time
 
-from . import exit_codes, result_document, result_markdown, task_status
+from . import delivery, exit_codes, result_document, result_markdown, task_status
 from .downloads import download
 from .errors import (AuthError, BadResponse, ConfirmationRequired, GenmediaError, SubmitOutcomeUnknown,
                      TransportError, UnknownTask)
@@ -239,6 +239,7 @@ class Job:
             out.pop("download_error", None)
             out.update(got)
             ctx.progress.say("saved %s" % got["path"])
+        delivery.deliver(self.doc, ctx.progress.warn)   # --output: into the user's project
 
     def _status_key(self):
         step = (self.doc.get("progress") or {}).get("current_step")
