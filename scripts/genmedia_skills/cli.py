@@ -131,6 +131,9 @@ class SkillCLI:
 
         return commands.list_runs(ctx, limit=kw["limit"], status_filter=kw["status_filter"])
 
+    def command_names(self):
+        return ["run", "submit", "status", "wait", "list"] + [c[0] for c in self.extra_commands]
+
     def app(self):
         app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
                           rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
@@ -173,7 +176,7 @@ class SkillCLI:
 
     def _parse(self, argv):
         if not argv:  # decided here: click < 8.2 (all Python 3.9 gets) would print help, exit 0
-            names = ["run", "submit", "status", "wait", "list"] + [c[0] for c in self.extra_commands]
+            names = self.command_names()
             return self._error(UsageError("missing command: one of %s (see --help)" % ", ".join(names)))
         try:
             command = typer.main.get_command(self.app())

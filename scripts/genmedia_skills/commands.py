@@ -139,15 +139,22 @@ def list_runs(ctx, *, limit, status_filter=None):
         doc = run.read()
         if doc is None or (status_filter and doc.get("status") != status_filter):
             continue
-        body = (doc.get("request") or {}).get("body") or {}
-        rows.append({key: doc.get(key) for key in ("run_id", "task_id", "status", "model", "simulated",
-                                                    "created_at", "updated_at")})
-        summary = body.get("prompt") or body.get("text") or body.get("title") or body.get("lyrics")
-        rows[-1].update(prompt=summary, outputs=len(doc.get("outputs") or []),
-                        dir=str(run.dir), next=doc.get("next"))
+        rows.append(run_summary(run, doc))
         if len(rows) >= limit:
             break
     return rows, exit_codes.OK
+
+
+def run_summary(run, doc):
+    """One `list` row: what the run is and where it stands."""
+    body = (doc.get("request") or {}).get("body") or {}
+    row = {key: doc.get(key) for key in ("run_id", "task_id", "status", "model", "simulated",
+                                         "created_at", "updated_at")}
+    nested = body.get("input") if isinstance(body.get("input"), dict) else {}   # jobs APIs nest it
+    summary = (body.get("prompt") or body.get("text") or body.get("title") or body.get("lyrics")
+               or nested.get("prompt"))
+    row.update(prompt=summary, outputs=len(doc.get("outputs") or []), dir=str(run.dir), next=doc.get("next"))
+    return row
 
 
 def retry_step(ctx, task_id, step, *, timeout):

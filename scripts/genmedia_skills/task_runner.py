@@ -31,7 +31,10 @@ def _epoch(iso):
 
 
 def _url_key(url):
-    return url.split("?", 1)[0]
+    """An output's identity across polls: its path (signatures change, and a --simulate
+    resume talks to a simulator on another port)."""
+    rest = url.split("?", 1)[0].split("://", 1)[-1]
+    return rest[rest.find("/"):] if "/" in rest else rest
 
 
 class Job:

@@ -13,6 +13,8 @@ NAMES = (
     "giggle-generation-speech",
     "giggle-generation-aimv",
     "giggle-generation-aimv-30",
+    "generation-tasks",
+    # "generation-batch",
 )
 
 
