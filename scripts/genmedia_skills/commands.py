@@ -11,9 +11,9 @@ from .errors import SubmitOutcomeUnknown, TransportError, UnknownTask, UsageErro
 from .task_runner import Job
 
 
-def _submit_job(ctx, prepared):
-    """A new run for a request we are about to submit."""
-    run = ctx.store.new_run(ctx.skill)
+def _submit_job(ctx, prepared, run=None):
+    """A run (new unless given, e.g. a batch item's reserved run) for a request we are about to submit."""
+    run = run or ctx.store.new_run(ctx.skill)
     doc = result_document.new(run, provider=ctx.adapter.provider, simulated=ctx.simulated,
                               model=prepared.model, endpoint=prepared.endpoint,
                               body=prepared.display_body(), references=[r.record for r in prepared.references])

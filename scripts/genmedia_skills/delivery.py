@@ -23,18 +23,19 @@ from . import image_processing
 from .errors import UsageError
 
 
-def spec(output, *, overwrite=False, resize=None, fmt=None, base=None, field="--output"):
+def spec(output, *, overwrite=False, resize=None, fmt=None, base=None, check_exists=True,
+         field="--output", resize_field="--resize", format_field="--format"):
     """The stored delivery request; `output` relative to `base` (default: the cwd)."""
     if not isinstance(output, str) or not output.strip():
         raise UsageError("%s: %r is not a path" % (field, output))
     folder = output.endswith(("/", os.sep))
     path = Path(base or os.getcwd()) / Path(output).expanduser()
-    sizes = image_processing.parse_sizes(field.replace("output", "resize"), resize)
-    fmt = image_processing.parse_format(field.replace("output", "format"), fmt)
+    sizes = image_processing.parse_sizes(resize_field, resize)
+    fmt = image_processing.parse_format(format_field, fmt)
     if sizes or fmt:
-        image_processing.require_pillow(field.replace("output", "resize" if sizes else "format"))
+        image_processing.require_pillow(resize_field if sizes else format_field)
     target = os.path.abspath(str(path)) + (os.sep if folder else "")
-    if not overwrite and not _is_folder(target) and os.path.exists(target):
+    if check_exists and not overwrite and not _is_folder(target) and os.path.exists(target):
         raise UsageError("%s: %s already exists; pass --overwrite to replace it (nothing was sent)"
                          % (field, target))
     return {"output": target, "overwrite": bool(overwrite), "resize": sizes, "format": fmt}

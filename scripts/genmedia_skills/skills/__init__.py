@@ -14,7 +14,7 @@ NAMES = (
     "giggle-generation-aimv",
     "giggle-generation-aimv-30",
     "generation-tasks",
-    # "generation-batch",
+    "generation-batch",
 )
 
 
