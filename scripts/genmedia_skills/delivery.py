@@ -24,7 +24,7 @@ from .errors import UsageError
 
 
 def spec(output, *, overwrite=False, resize=None, fmt=None, base=None, check_exists=True,
-         field="--output", resize_field="--resize", format_field="--format"):
+         field="--output", resize_field="--resize", format_field="--format", overwrite_hint="pass --overwrite"):
     """The stored delivery request; `output` relative to `base` (default: the cwd)."""
     if not isinstance(output, str) or not output.strip():
         raise UsageError("%s: %r is not a path" % (field, output))
@@ -36,8 +36,8 @@ def spec(output, *, overwrite=False, resize=None, fmt=None, base=None, check_exi
         image_processing.require_pillow(resize_field if sizes else format_field)
     target = os.path.abspath(str(path)) + (os.sep if folder else "")
     if check_exists and not overwrite and not _is_folder(target) and os.path.exists(target):
-        raise UsageError("%s: %s already exists; pass --overwrite to replace it (nothing was sent)"
-                         % (field, target))
+        raise UsageError("%s: %s already exists; %s to replace it (nothing was sent)"
+                         % (field, target, overwrite_hint))
     return {"output": target, "overwrite": bool(overwrite), "resize": sizes, "format": fmt}
 
 

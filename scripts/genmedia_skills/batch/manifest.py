@@ -54,7 +54,8 @@ class Item:
         return delivery.spec(self.output, overwrite=self.overwrite, resize=images.get("resize"),
                              fmt=images.get("format"), base=base, check_exists=check_exists,
                              field=self.label + ": output", resize_field=self.label + ": images.resize",
-                             format_field=self.label + ": images.format")
+                             format_field=self.label + ": images.format",
+                             overwrite_hint='set "overwrite": true on the item (or in defaults)')
 
 
 def read(path):
