@@ -137,3 +137,30 @@ def test_progress_is_one_line_of_counts_per_change(batch, tmp_path):
     lines = [l for l in res.stderr.splitlines() if l.startswith("[generation-batch]")]
     assert lines and all(" items: " in l for l in lines), res.stderr
     assert lines[-1].endswith("3 items: 3 succeeded")
+
+
+def test_the_skill_md_example_runs_verbatim_and_a_rerun_submits_nothing(artifacts, tmp_path):
+    from PIL import Image
+
+    from conftest import Cli, base_env
+    from test_skill_docs import example_files
+
+    manifest = example_files(ROOT / "skills" / "generation-batch")["assets.json"]
+    (tmp_path / "assets.json").write_text(manifest)
+    cli = Cli(BATCH, base_env(artifacts), tmp_path)
+    res = cli("run", "assets.json", "--simulate", "--yes")
+    assert res.code == 0, res
+    assert res.json["simulated"] is True and res.json["counts"] == {"succeeded": 3}
+    icons = tmp_path / "assets" / "icons"
+    for name, size in (("credit-coin@1x.webp", 24), ("credit-coin@2x.webp", 48), ("credit-coin@3x.webp", 72)):
+        with Image.open(str(icons / name)) as image:
+            assert image.format == "WEBP" and max(image.size) == size
+    assert (icons / "credit-coin.webp").exists() and (tmp_path / "assets" / "hero-hero.png").exists()
+    assert list((tmp_path / "assets" / "audio").glob("*.mp3"))
+    tasks = artifacts / ".simulator" / "tasks" / "giggle"
+    created = sorted(p.name for p in tasks.iterdir())
+    assert len(created) == 3
+    again = cli("run", "assets.json", "--simulate", "--yes")
+    assert again.code == 0, again
+    assert [i["action"] for i in again.json["items"]] == ["done"] * 3
+    assert sorted(p.name for p in tasks.iterdir()) == created   # no task was created
