@@ -13,7 +13,7 @@ import os
 import random
 import time
 
-from . import delivery, exit_codes, result_document, result_markdown, task_status
+from . import exit_codes, result_document, result_markdown, task_status
 from .downloads import download
 from .errors import (AuthError, BadResponse, ConfirmationRequired, GenmediaError, SubmitOutcomeUnknown,
                      TransportError, UnknownTask)
@@ -242,7 +242,10 @@ class Job:
             out.pop("download_error", None)
             out.update(got)
             ctx.progress.say("saved %s" % got["path"])
-        delivery.deliver(self.doc, ctx.progress.warn)   # --output: into the user's project
+        if self.doc.get("delivery"):   # --output: into the user's project (imported only then: cold start)
+            from .delivery import deliver
+
+            deliver(self.doc, ctx.progress.warn)
 
     def _status_key(self):
         step = (self.doc.get("progress") or {}).get("current_step")

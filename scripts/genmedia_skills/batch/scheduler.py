@@ -18,9 +18,9 @@ from collections import deque
 from ..errors import TransportError
 from ..task_runner import MAX_QUERY_FAILURES, _epoch
 
-SUBMIT_LIMITS = {"giggle": 4, "kie": 8, "creatok": 2}   # concurrent submits per provider
+SUBMIT_LIMITS = {"giggle": 8, "kie": 8, "creatok": 2}   # concurrent submits per provider
 DEFAULT_SUBMIT_LIMIT = 2
-WORKERS = 8
+WORKERS = 12
 
 
 class Entry:
