@@ -164,3 +164,21 @@ def test_the_skill_md_example_runs_verbatim_and_a_rerun_submits_nothing(artifact
     assert again.code == 0, again
     assert [i["action"] for i in again.json["items"]] == ["done"] * 3
     assert sorted(p.name for p in tasks.iterdir()) == created   # no task was created
+
+
+def test_a_second_run_of_the_same_manifest_at_once_is_refused(batch, sim, tmp_path):
+    import time
+
+    sim.outcomes.add("succeed", duration=300)
+    path = write(tmp_path, icons(1))
+    first = batch.popen("run", path)
+    try:
+        deadline = time.time() + 20
+        while not creates(sim) and time.time() < deadline:
+            time.sleep(0.05)
+        res = batch("run", path)
+        assert res.code == 2 and "another `run` of this manifest is in progress" in res.stderr, res
+    finally:
+        out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert len(creates(sim)) == 1

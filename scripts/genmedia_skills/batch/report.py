@@ -5,8 +5,14 @@ index under the key "manifest:<absolute path>"), so a re-run updates the same re
 Each item's own run stays the source of truth; these rows summarise it.
 """
 
+import contextlib
 import json
 import os
+
+try:
+    import fcntl
+except ImportError:  # Windows: no second-process guard
+    fcntl = None
 
 from .. import result_document, task_status
 from ..artifact_store import RUN_ID, Run
@@ -24,6 +30,27 @@ def open_batch(store, manifest_path):
     run = store.new_run(SKILL)
     store.remember_task(run, key)
     return run, None
+
+
+@contextlib.contextmanager
+def exclusive(run):
+    """Hold the batch for this process: a second `run` of the same manifest at the same
+    time would submit the same items again."""
+    if fcntl is None:
+        yield
+        return
+    with open(str(run.dir / ".batch.lock"), "a+") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            from ..errors import UsageError
+
+            raise UsageError("MANIFEST: another `run` of this manifest is in progress (batch %s); wait for it "
+                             "to finish, then run again (nothing was sent)" % run.dir) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def item_row(item, doc, action):

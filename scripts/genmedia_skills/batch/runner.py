@@ -125,14 +125,18 @@ class BatchRun:
 
     def execute(self):
         items = manifest.load(self.path)                    # exit 2 here: nothing sent
-        run, previous = (None, None) if self.validate_only else report.open_batch(self.store, self.path)
         if self.validate_only:
-            previous = self._peek_previous()
+            return self._prepare(items, None, self._peek_previous())
+        run, _ = report.open_batch(self.store, self.path)
+        with report.exclusive(run):
+            return self._prepare(items, run, run.read())     # read under the lock: the latest record
+
+    def _prepare(self, items, run, previous):
         planned, notes = plan(items, previous, self.store, self.opts)
         for item, action, _, _ in planned:                  # delivery targets, before any send
             item.spec = item.delivery(self.path.parent, check_exists=action == "submit")
         cost = estimate(planned)
-        gated = [item.id for item, action, _, _ in planned if action in ("submit", "poll") and item.gated]
+        gated = [item.id for item, action, _, _ in planned if action == "submit" and item.gated]
         if self.validate_only:
             return self._plan_document(planned, cost, notes), exit_codes.OK
         if gated and not self.opts.yes:
