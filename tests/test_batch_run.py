@@ -182,3 +182,12 @@ def test_a_second_run_of_the_same_manifest_at_once_is_refused(batch, sim, tmp_pa
         out, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
     assert len(creates(sim)) == 1
+
+
+def test_progress_on_a_terminal_is_one_line_updated_in_place(batch, tmp_path):
+    from conftest import run_with_tty_stderr
+
+    code, out, err = run_with_tty_stderr(batch, "run", write(tmp_path, icons(3)))
+    assert code == 0, err
+    assert "\r\x1b[K[generation-batch] 3 items: " in err
+    assert json.loads(out)["counts"] == {"succeeded": 3}

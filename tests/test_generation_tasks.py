@@ -117,3 +117,19 @@ def test_an_unknown_id_sends_nothing(tasks, sim):
 def test_bare_invocation_names_the_commands(tasks):
     res = tasks()
     assert res.code == 2 and "one of list, show, status, wait" in res.stderr
+
+
+def test_list_prints_a_table_on_a_terminal_and_json_on_stdout(tasks, image_cli):
+    import json
+
+    from conftest import run_with_tty_stderr
+
+    sub = image_cli("submit", "--prompt", "a red fox in the snow")
+    code, out, err = run_with_tty_stderr(tasks, "list")
+    assert code == 0, err
+    assert [r["task_id"] for r in json.loads(out)] == [sub.json["task_id"]]
+    header, row = err.strip().splitlines()[:2]
+    assert header.split()[:4] == ["created", "skill", "status", "task_id"]
+    assert "giggle-generation-image" in row and sub.json["task_id"] in row and "a red fox" in row
+    piped = tasks("list")
+    assert piped.stderr == ""   # no table for agents

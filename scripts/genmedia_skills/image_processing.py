@@ -8,6 +8,7 @@ Sizes are the long side in pixels, named as the asset pipelines name them:
 `@1x`=24, `@2x`=48, `@3x`=72, `hero`=160, or any `name=PX`, or a bare `PX`.
 """
 
+import importlib
 import re
 
 from .errors import UsageError
@@ -23,7 +24,7 @@ MAX_SIZE = 8192
 def require_pillow(field):
     """Import Pillow or raise the usage error naming the extra."""
     try:
-        from PIL import Image  # noqa: F401
+        importlib.import_module("PIL.Image")   # the import is the check
     except ImportError:
         raise UsageError("%s: image post-processing needs Pillow, which is not installed; %s"
                          % (field, EXTRA_HINT)) from None

@@ -5,7 +5,6 @@ import inspect
 
 import typer
 
-from .. import exit_codes
 from ..cli import ARTIFACTS, QUIET, SIMULATE, TIMEOUT, SkillCLI, _option, check_timeout
 
 try:
