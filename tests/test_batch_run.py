@@ -191,3 +191,48 @@ def test_progress_on_a_terminal_is_one_line_updated_in_place(batch, tmp_path):
     assert code == 0, err
     assert "\r\x1b[K[generation-batch] 3 items: " in err
     assert json.loads(out)["counts"] == {"succeeded": 3}
+
+
+def test_interrupted_batch_exits_130_and_a_rerun_finishes_without_resubmitting(batch, sim, tmp_path):
+    import signal
+    import time
+
+    sim.outcomes.add("succeed", times=3, duration=300)
+    path = write(tmp_path, icons(3))
+    proc = batch.popen("run", path)
+    deadline = time.time() + 30
+    while len(creates(sim)) < 3 and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    doc = json.loads(out)
+    assert doc["counts"] in ({"queued": 3}, {"running": 3}, {"running": 2, "queued": 1}, {"running": 1, "queued": 2})
+    res = batch("run", path)
+    assert res.code == 0, res
+    assert [i["action"] for i in res.json["items"]] == ["poll"] * 3
+    assert len(creates(sim)) == 3
+
+
+def test_many_tasks_share_a_small_pool_not_a_thread_each(batch, sim, tmp_path):
+    import time
+
+    from genmedia_skills.batch.scheduler import WORKERS
+
+    n = 30
+    sim.outcomes.add("succeed", times=n, duration=200)
+    proc = batch.popen("run", write(tmp_path, icons(n)))
+    most = 0
+    while proc.poll() is None:
+        try:
+            status = open("/proc/%d/status" % proc.pid).read()
+        except OSError:
+            break
+        most = max(most, int(status.split("Threads:")[1].split()[0]))
+        time.sleep(0.02)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert json.loads(out)["counts"] == {"succeeded": n}
+    assert 1 < most <= WORKERS + 2 < n, most   # main + the HTTP pool (+ a signal/cleanup helper)
