@@ -167,6 +167,8 @@ class BatchRun:
                           for i, action, _, _ in planned]}
 
     def _drive(self, run, previous, planned, cost, notes):
+        for note in notes:
+            self.progress.say(note)
         for item, _, _, _ in planned:
             self.context(item).connect()                    # every key first: exit 3 before any send
         entries, jobs = [], {}
