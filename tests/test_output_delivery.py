@@ -143,3 +143,15 @@ def test_missing_pillow_is_one_line_naming_the_extra(image_cli, sim, tmp_path):
     assert posts(sim) == []
     res = image_cli("run", "--prompt", "a fox", "--output", "plain.png", env={"PYTHONPATH": str(shim.parent)})
     assert res.code == 0, res   # a plain copy never needs Pillow
+
+
+def test_a_simulate_resume_keeps_files_and_deliveries(offline_cli, tmp_path):
+    """A later --simulate process serves the same task on another port: the outputs are
+    the same files (not fetched again) and their delivery record stays."""
+    res = offline_cli("run", "--simulate", "--prompt", "a fox", "--output", "fox.png")
+    assert res.code == 0, res
+    again = offline_cli("status", "--simulate", "--task-id", res.json["task_id"])
+    assert again.code == 0, again
+    assert "saved " not in again.stderr and "not delivered" not in again.stderr, again.stderr
+    assert again.json["outputs"][0]["path"] == res.json["outputs"][0]["path"]
+    assert again.json["outputs"][0]["delivered"] == [{"path": str(tmp_path / "fox.png")}]
