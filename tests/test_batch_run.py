@@ -236,3 +236,16 @@ def test_many_tasks_share_a_small_pool_not_a_thread_each(batch, sim, tmp_path):
     assert proc.returncode == 0, err
     assert json.loads(out)["counts"] == {"succeeded": n}
     assert 1 < most <= WORKERS + 2 < n, most   # main + the HTTP pool (+ a signal/cleanup helper)
+
+
+def test_a_finished_item_with_a_new_output_path_is_delivered_there_without_resubmitting(batch, sim, tmp_path):
+    manifest = icons(2)
+    path = write(tmp_path, manifest)
+    assert batch("run", path).code == 0
+    manifest["items"][0]["output"] = "moved/icon-0.png"
+    write(tmp_path, manifest)
+    res = batch("run", path)
+    assert res.code == 0, res
+    assert [i["action"] for i in res.json["items"]] == ["done", "done"]
+    assert (tmp_path / "moved" / "icon-0.png").exists()
+    assert len(creates(sim)) == 2

@@ -83,6 +83,16 @@ def _files(out, dest, spec_):
     return files
 
 
+def missing(doc):
+    """True when a file the run's delivery asks for is not on disk (e.g. deleted, or the
+    output path changed since it was delivered)."""
+    spec_ = doc.get("delivery")
+    if not spec_:
+        return False
+    return any(not os.path.exists(str(path))
+               for out, dest in plan(spec_, doc["outputs"]) for path, _, _ in _files(out, dest, spec_))
+
+
 def deliver(doc, warn):
     """Copy/convert every downloaded output to its destination; records `delivered`."""
     spec_ = doc.get("delivery")

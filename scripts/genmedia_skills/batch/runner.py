@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from .. import config, exit_codes, simulation, task_status
+from .. import config, delivery, exit_codes, simulation, task_status
 from ..artifact_store import RUN_ID, ArtifactStore
 from ..commands import _submit_job
 from ..errors import ConfirmationRequired
@@ -214,11 +214,7 @@ class BatchRun:
     def _redeliver(self, job):
         """A finished item: fetch/deliver again only what is missing on disk."""
         outs = job.doc["outputs"]
-        missing = any(not (o.get("path") and os.path.isfile(o["path"])) for o in outs)
-        if job.doc.get("delivery"):
-            missing = missing or any(not o.get("delivered") or any(not os.path.exists(d["path"]) for d in o["delivered"])
-                                     for o in outs)
-        if missing:
+        if any(not (o.get("path") and os.path.isfile(o["path"])) for o in outs) or delivery.missing(job.doc):
             job.download_outputs()
             job.save()
 
