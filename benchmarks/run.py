@@ -14,9 +14,11 @@ from pathlib import Path
 # Sibling modules, whether run as a script from anywhere or imported.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import batch_bench  # noqa: E402
 import kie_burst_bench  # noqa: E402
 import poll_bench  # noqa: E402
 import startup_bench  # noqa: E402
+import tasks_bench  # noqa: E402
 
 
 def main(argv=None):
@@ -30,6 +32,10 @@ def main(argv=None):
     print(kie_burst_bench.report())
     sys.stdout.flush()  # the startup part takes a while; show polling first
     print(startup_bench.report(max(1, args.runs)))
+    sys.stdout.flush()
+    print(tasks_bench.report(max(1, args.runs)))
+    sys.stdout.flush()
+    print(batch_bench.report())
 
 
 if __name__ == "__main__":

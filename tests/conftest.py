@@ -140,3 +140,26 @@ def offline_cli(artifacts, tmp_path):
     env = base_env(artifacts)
     env["GIGGLE_BASE_URL"] = "http://127.0.0.1:9"   # discard port: anything sent would fail loudly
     return Cli(IMAGE_SCRIPT, env, tmp_path)
+
+
+def run_with_tty_stderr(cli, *args, timeout=60):
+    """(exit code, stdout, stderr) of `cli` run with stderr on a pseudo-terminal (as a person sees it)."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, str(cli.script)] + [str(a) for a in args], env=cli.env,
+                            cwd=str(cli.cwd), stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:   # EIO: the child closed its end
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    out = proc.stdout.read().decode()
+    proc.wait(timeout=timeout)
+    return proc.returncode, out, b"".join(chunks).decode(errors="replace")

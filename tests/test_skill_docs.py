@@ -51,11 +51,17 @@ def examples(skill_dir):
     blocks = re.findall(r"```bash\n(.*?)```", text, re.S)
     found = []
     for line in (line.strip() for block in blocks for line in block.splitlines()):
-        if line.startswith("python3 scripts/"):
+        if re.match(r"python3 (\.\./[a-z0-9-]+/)?scripts/", line):   # this skill's script, or a sibling's
             command, _, comment = line.partition("  # ")
             codes = re.match(r"exit (\d+)(?: or (\d+))?", comment)
             found.append((command, {int(c) for c in codes.groups() if c} if codes else {0}))
     return found
+
+
+def example_files(skill_dir):
+    """{name: text} of the files a SKILL.md shows for its examples (`<!-- file: NAME -->` + a code block)."""
+    text = (skill_dir / "SKILL.md").read_text()
+    return dict(re.findall(r"<!-- file: ([\w.-]+) -->\n```\w*\n(.*?)```", text, re.S))
 
 
 @pytest.fixture
@@ -80,6 +86,8 @@ def test_skill_examples_run(skill_dir, fast_sim, artifacts, tmp_path):
                 "CREATOK_API_KEY": TEST_KEY, "CREATOK_BASE_URL": fast_sim.base_url,
                 "GENMEDIA_POLL_SCALE": "0.001", "GENMEDIA_SIM_TIME_SCALE": "0.001"})
     (tmp_path / "photo.png").write_bytes(png_bytes())
+    for name, content in example_files(skill_dir).items():
+        (tmp_path / name).write_text(content)
     commands = examples(skill_dir)
     assert len(commands) >= 5
     task_id = None

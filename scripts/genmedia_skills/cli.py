@@ -53,6 +53,14 @@ DRY_RUN = _option("dry_run", bool, False, "--dry-run",
 TASK_ID = _option("task_id", Optional[str], None, "--task-id", help="The task_id printed by run/submit.")
 LIMIT = _option("limit", int, 20, "--limit", help="At most this many runs.")
 STATUS = _option("status_filter", Optional[str], None, "--status", help="Only runs with this status.")
+OUTPUT = _option("output", Optional[str], None, "--output",
+                 help="Also copy the result here (a file, or a folder ending in /); several files get numbered names.")
+OVERWRITE = _option("overwrite", bool, False, "--overwrite", help="Let --output replace an existing file.")
+RESIZE = _option("resize", Optional[str], None, "--resize",
+                 help="Images: also write these sizes beside --output, e.g. 24,48,72 or @1x,@2x,@3x,hero (needs the [images] extra).")
+FORMAT = _option("image_format", Optional[str], None, "--format",
+                 help="Images: convert the --output file to webp, png or jpeg (needs the [images] extra).")
+DELIVERY = [OUTPUT, OVERWRITE, RESIZE, FORMAT]
 
 
 def check_timeout(value):
@@ -126,9 +134,11 @@ class SkillCLI:
     def _context(self, kw):
         from .run_context import RunContext
 
-        return RunContext(self.name, self.adapter, simulate=kw.get("simulate", False),
-                          artifacts_dir=kw.get("artifacts_dir"), download=kw.get("download", True),
-                          quiet=kw.get("quiet", False), yes=kw.get("yes", False), invocation=self.invocation)
+        ctx = RunContext(self.name, self.adapter, simulate=kw.get("simulate", False),
+                         artifacts_dir=kw.get("artifacts_dir"), download=kw.get("download", True),
+                         quiet=kw.get("quiet", False), yes=kw.get("yes", False), invocation=self.invocation)
+        ctx.delivery = _delivery(kw)
+        return ctx
 
     def _timeout(self, kw):
         return check_timeout(kw["timeout"])
@@ -167,19 +177,22 @@ class SkillCLI:
 
         return commands.list_runs(ctx, limit=kw["limit"], status_filter=kw["status_filter"])
 
+    def command_names(self):
+        return ["run", "submit", "status", "wait", "list"] + [c[0] for c in self.extra_commands]
+
     def app(self):
         app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
                           rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
         common = [SIMULATE, ARTIFACTS, QUIET]
         yes = self.yes
         table = [
-            ("run", self.cmd_run, self.options + [TIMEOUT, DRY_RUN, yes, DOWNLOAD] + common,
+            ("run", self.cmd_run, self.options + [TIMEOUT, DRY_RUN, yes, DOWNLOAD] + DELIVERY + common,
              "Submit, then wait until the task finishes or --timeout runs out."),
             ("submit", self.cmd_submit, self.options + [DRY_RUN, yes] + common,
              "Submit only; prints the task_id at once (status queued)."),
-            ("status", self.cmd_status, [TASK_ID, DOWNLOAD] + common,
+            ("status", self.cmd_status, [TASK_ID, DOWNLOAD] + DELIVERY + common,
              "Ask once how a task is doing; updates its run (exit 0 pending/succeeded, 1 failed)."),
-            ("wait", self.cmd_wait, [TASK_ID, TIMEOUT, yes, DOWNLOAD] + common,
+            ("wait", self.cmd_wait, [TASK_ID, TIMEOUT, yes, DOWNLOAD] + DELIVERY + common,
              "Resume waiting for a saved (or foreign) task until it finishes or --timeout."),
             ("list", self.cmd_list, [LIMIT, STATUS, ARTIFACTS, QUIET], "This skill's runs, newest first (JSON)."),
         ] + [(name, handler, params + common if "simulate" not in [p.name for p in params] else params, doc)
@@ -216,7 +229,7 @@ class SkillCLI:
 
     def _parse(self, argv):
         if not argv:  # decided here: click < 8.2 (all Python 3.9 gets) would print help, exit 0
-            names = ["run", "submit", "status", "wait", "list"] + [c[0] for c in self.extra_commands]
+            names = self.command_names()
             return self._error(UsageError("missing command: one of %s (see --help)" % ", ".join(names)))
         try:
             command = typer.main.get_command(self.app())
@@ -259,6 +272,21 @@ class SkillCLI:
             pass
         emit({"skill": self.name, "error": dict(exc.to_dict(), message=message), "exit_code": exc.exit_code})
         return exc.exit_code
+
+
+def _delivery(kw):
+    """The --output request (delivery.spec), or None; delivery flags without --output are an error."""
+    if not kw.get("output"):
+        for name, flag in (("resize", "--resize"), ("image_format", "--format"), ("overwrite", "--overwrite")):
+            if kw.get(name):
+                raise UsageError("%s: needs --output (where to deliver the files)" % flag)
+        return None
+    if not kw.get("download", True):
+        raise UsageError("--output: cannot deliver files with --no-download; drop one of them")
+    from . import delivery
+
+    return delivery.spec(kw["output"], overwrite=kw.get("overwrite"), resize=kw.get("resize"),
+                         fmt=kw.get("image_format"))
 
 
 def _raise_interrupt(signum, frame):

@@ -53,17 +53,25 @@ def _not_saved(job, exc):
     return exc.exit_code
 
 
-def _submit_job(ctx, prepared):
-    """A new run for a request we are about to submit (its intent written)."""
+def _submit_job(ctx, prepared, run=None):
+    """A run (new unless given, e.g. a batch item's reserved run) for a request we are about
+    to submit (its intent written)."""
     def make():
-        run = ctx.store.new_run(ctx.skill)
-        doc = result_document.new(run, provider=ctx.adapter.provider, simulated=ctx.simulated,
+        job_run = run or ctx.store.new_run(ctx.skill)
+        doc = result_document.new(job_run, provider=ctx.adapter.provider, simulated=ctx.simulated,
                                   model=prepared.model, endpoint=prepared.endpoint, body=prepared.display_body(),
                                   references=[r.record for r in prepared.references])
         for note in prepared.notes:
             result_document.add_note(doc, note)
-        return Job(ctx, run, doc)
+        _ask_delivery(ctx, doc)
+        return Job(ctx, job_run, doc)
     return _created(ctx, make)
+
+
+def _ask_delivery(ctx, doc):
+    """--output given now: stored in the run, applied when its files are downloaded."""
+    if getattr(ctx, "delivery", None):
+        doc["delivery"] = ctx.delivery
 
 
 def _foreign_doc(ctx, run, task_id, note):
@@ -71,6 +79,7 @@ def _foreign_doc(ctx, run, task_id, note):
                               model=None, endpoint=None, body=None, task_id=task_id)
     doc["submitted_at"] = None  # submitted elsewhere, time unknown
     result_document.add_note(doc, note)
+    _ask_delivery(ctx, doc)
     return doc
 
 
@@ -175,6 +184,7 @@ def _find_job(ctx, task_id):
         ctx.progress.say("task %s was submitted with --simulate; following it in the simulator" % task_id)
     elif ctx.simulated and not doc.get("simulated"):
         raise UsageError("--simulate: task %s was submitted to the real provider; drop --simulate" % task_id)
+    _ask_delivery(ctx, doc)
     return Job(ctx, run, doc)
 
 
@@ -238,14 +248,22 @@ def list_runs(ctx, *, limit, status_filter=None):
             if len(rows) >= limit:
                 break
             continue
-        body = (doc.get("request") or {}).get("body") or {}
-        rows.append({key: doc.get(key) for key in _ROW_KEYS[:7]})
-        summary = body.get("prompt") or body.get("text") or body.get("title") or body.get("lyrics")
-        rows[-1].update(prompt=summary, outputs=len(doc.get("outputs") or []),
-                        dir=str(run.dir), next=doc.get("next"))
+        rows.append(run_summary(run, doc))
         if len(rows) >= limit:
             break
     return rows, exit_codes.OK
+
+
+def run_summary(run, doc):
+    """One `list` row: what the run is and where it stands."""
+    body = (doc.get("request") or {}).get("body") or {}
+    row = {key: doc.get(key) for key in ("run_id", "task_id", "status", "model", "simulated",
+                                         "created_at", "updated_at")}
+    nested = body.get("input") if isinstance(body.get("input"), dict) else {}   # jobs APIs nest it
+    summary = (body.get("prompt") or body.get("text") or body.get("title") or body.get("lyrics")
+               or nested.get("prompt"))
+    row.update(prompt=summary, outputs=len(doc.get("outputs") or []), dir=str(run.dir), next=doc.get("next"))
+    return row
 
 
 def retry_step(ctx, task_id, step, *, timeout):

@@ -16,7 +16,7 @@ from .redaction import register_secret
 
 class RunContext:
     def __init__(self, skill, adapter, *, simulate=False, artifacts_dir=None, download=True, quiet=False,
-                 yes=False, invocation=None):
+                 yes=False, invocation=None, simulator=None):
         self.skill = skill
         # how this skill was started, to print commands that resume it: [python, script] or
         # [console command, skill name]
@@ -29,7 +29,8 @@ class RunContext:
         self.yes = yes   # the user confirmed spending gates (--yes)
         self.progress = Progress(skill, quiet)
         self._http = None
-        self._simulator = None
+        self._simulator = simulator   # shared by several contexts (a batch): not stopped by close()
+        self._owns_simulator = simulator is None
 
     @property
     def poll_scale(self):
@@ -92,7 +93,7 @@ class RunContext:
     def close(self):
         if self._http is not None:
             self._http.session.close()
-        if self._simulator is not None:
+        if self._simulator is not None and self._owns_simulator:
             self._simulator.stop()
             self._simulator = None
 

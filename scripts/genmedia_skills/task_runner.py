@@ -32,7 +32,10 @@ def _epoch(iso):
 
 
 def _url_key(url):
-    return url.split("?", 1)[0]
+    """An output's identity across polls: its path (signatures change, and a --simulate
+    resume talks to a simulator on another port)."""
+    rest = url.split("?", 1)[0].split("://", 1)[-1]
+    return rest[rest.find("/"):] if "/" in rest else rest
 
 
 class Job:
@@ -222,6 +225,10 @@ class Job:
         ctx = self.ctx
         self.downloads_cut_short = not fetch_outputs(ctx.http, self.doc["outputs"], self.run.outputs_dir,
                                                      ctx.adapter.max_download_bytes, ctx.progress)
+        if self.doc.get("delivery"):   # --output: into the user's project (imported only then: cold start)
+            from .delivery import deliver
+
+            deliver(self.doc, ctx.progress.warn)
 
     def _status_key(self):
         step = (self.doc.get("progress") or {}).get("current_step")

@@ -18,6 +18,8 @@ NAMES = (
     "kie-generation-video",
     "creatok-generate-image",
     "creatok-generate-video",
+    "generation-tasks",
+    "generation-batch",
 )
 
 

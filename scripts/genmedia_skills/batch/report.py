@@ -1,0 +1,163 @@
+"""The batch record: result.json (what an agent reads) and result.md (a table a person reads).
+
+The batch directory is one per manifest (found again through the artifact store's
+index under the key "manifest:<absolute path>"), so a re-run updates the same record.
+Each item's own run stays the source of truth; these rows summarise it.
+"""
+
+import contextlib
+import json
+import os
+
+try:
+    import fcntl
+except ImportError:  # Windows: no second-process guard
+    fcntl = None
+
+from .. import result_document, task_status
+from ..artifact_store import RUN_ID, Run
+
+SKILL = "generation-batch"
+ORDER = ("succeeded", "running", "queued", "awaiting_payment", "failed", "canceled", "unknown", "not_submitted")
+
+
+def open_batch(store, manifest_path):
+    """(Run, previous document or None) of this manifest's batch."""
+    key = "manifest:" + str(manifest_path)
+    run = store.find_task(SKILL, key)
+    if run is not None:
+        return run, run.read()
+    run = store.new_run(SKILL)
+    store.remember_task(run, key)
+    return run, None
+
+
+@contextlib.contextmanager
+def exclusive(run):
+    """Hold the batch for this process: a second `run` of the same manifest at the same
+    time would submit the same items again."""
+    if fcntl is None:
+        yield
+        return
+    with open(str(run.dir / ".batch.lock"), "a+") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            from ..errors import UsageError
+
+            raise UsageError("MANIFEST: another `run` of this manifest is in progress (batch %s); wait for it "
+                             "to finish, then run again (nothing was sent)" % run.dir) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def item_row(item, doc, action):
+    """One item as the batch reports it, from its run's document (None: never submitted)."""
+    row = {"id": item.id, "skill": item.skill_name, "provider": item.provider, "hash": item.hash,
+           "output": item.output, "action": action, "run_id": None, "task_id": None,
+           "status": "not_submitted", "outputs": [], "error": None, "run_dir": None}
+    if doc:
+        row.update(run_id=doc["run_id"], task_id=doc["task_id"], status=doc["status"], error=doc["error"],
+                   run_dir=doc["artifacts"]["dir"], next=doc.get("next"))
+        row["outputs"] = [{key: out[key] for key in ("url", "kind", "path", "delivered", "delivery_error")
+                           if key in out} for out in doc["outputs"]]
+    if item.estimate:
+        row["estimate"] = item.estimate
+    return row
+
+
+def counts(rows):
+    found = {}
+    for row in rows:
+        found[row["status"]] = found.get(row["status"], 0) + 1
+    return {status: found[status] for status in ORDER if status in found}
+
+
+def summary_line(rows):
+    total = counts(rows)
+    return "%d items: %s" % (len(rows), ", ".join("%d %s" % (n, s.replace("_", " ")) for s, n in total.items()))
+
+
+def overall(rows):
+    statuses = {row["status"] for row in rows}
+    if statuses <= {task_status.SUCCEEDED}:
+        return task_status.SUCCEEDED
+    if statuses & task_status.PENDING:
+        return task_status.RUNNING
+    return task_status.FAILED
+
+
+def document(run, manifest_path, rows, *, simulated, estimate, notes, previous, next_command):
+    stamp = result_document.now_iso()
+    return {
+        "schema_version": 1,
+        "kind": "batch",
+        "run_id": run.run_id,
+        "skill": SKILL,
+        "manifest": str(manifest_path),
+        "simulated": simulated,
+        "status": overall(rows),
+        "counts": counts(rows),
+        "estimate": estimate,
+        "items": rows,
+        "notes": notes,
+        "next": next_command,
+        "artifacts": {"dir": str(run.dir), "json": str(run.json_path), "md": str(run.md_path)},
+        "created_at": (previous or {}).get("created_at") or stamp,
+        "updated_at": stamp,
+    }
+
+
+def save(run, doc):
+    run.write(doc, render(doc, run.dir))
+
+
+def _cell(value):
+    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def _local(out):
+    delivered = out.get("delivered") or []
+    return delivered[0]["path"] if delivered else out.get("path")
+
+
+def render(doc, base):
+    lines = ["# generation-batch: %s" % doc["status"], ""]
+    if doc["simulated"]:
+        lines += ["> Simulated (built-in simulator): no provider was called and nothing was charged.", ""]
+    lines += ["Manifest: `%s`  " % doc["manifest"], summary_line(doc["items"]), ""]
+    if doc["estimate"] and doc["estimate"].get("credits") is not None:
+        lines += ["Estimated cost: %s credits (%d items priced)" % (doc["estimate"]["credits"],
+                                                                    doc["estimate"]["priced"]), ""]
+    lines += ["| item | skill | status | link | local file | preview |", "|---|---|---|---|---|---|"]
+    for row in doc["items"]:
+        outs = row["outputs"] or [{}]
+        for n, out in enumerate(outs):
+            local = _local(out) if out else None
+            link = "[%s](%s)" % (out.get("kind", "file"), out["url"]) if out.get("url") else ""
+            preview = ""
+            if local and out.get("kind") == "image" and os.path.exists(local):
+                preview = '<img src="%s" width="64">' % os.path.relpath(local, str(base))
+            status = row["status"] + (": " + row["error"]["message"][:80] if row.get("error") else "")
+            lines.append("| %s | %s | %s | %s | %s | %s |" % (
+                _cell(row["id"]) if n == 0 else "", _cell(row["skill"]) if n == 0 else "",
+                _cell(status) if n == 0 else "", link, _cell(local), preview))
+    if doc["notes"]:
+        lines += ["", "## Notes", ""] + ["- " + _cell(note) for note in doc["notes"]]
+    if doc["next"]:
+        lines += ["", "Resume: `%s`" % doc["next"]]
+    return "\n".join(lines) + "\n"
+
+
+def read_run(store, skill, run_id):
+    """An item's run and its document (None when the run was reserved but never submitted)."""
+    if not RUN_ID.fullmatch(str(run_id)):
+        return None, None
+    run = Run(store.root, skill, run_id)
+    return run, (run.read() if run.dir.is_dir() else None)
+
+
+def dumps(doc):
+    return json.dumps(doc, indent=2, ensure_ascii=False)

@@ -1,0 +1,253 @@
+"""`generation-batch run MANIFEST`: check everything, confirm spending once, submit and
+poll every item from one scheduler, report the batch; a re-run resumes.
+
+What a re-run does with an item it has seen (same id, same hash):
+succeeded -> skipped, its files delivered again if missing (no network unless a file
+must be fetched again); queued/running -> polled by its task id; failed/canceled ->
+resubmitted only with --retry-failed; unknown (the submit's answer was lost) ->
+reported, resubmitted only with --resubmit-unknown; reserved but never sent -> sent.
+An item whose hash changed is a new item.
+"""
+
+import os
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from .. import config, delivery, exit_codes, simulation, task_status
+from ..artifact_store import RUN_ID, ArtifactStore
+from ..commands import _submit_job
+from ..errors import ConfirmationRequired
+from ..progress import Progress
+from ..run_context import RunContext, _python
+from ..task_runner import Job
+from . import manifest, report
+from .scheduler import Entry, Scheduler
+
+SAVE_EVERY = 1.0   # seconds between batch record writes while tasks run (item runs are saved always)
+
+
+class Options:
+    def __init__(self, kw):
+        self.simulate = kw.get("simulate", False)
+        self.artifacts_dir = kw.get("artifacts_dir")
+        self.yes = kw.get("yes", False)
+        self.timeout = kw.get("timeout")
+        self.retry_failed = kw.get("retry_failed", False)
+        self.resubmit_unknown = kw.get("resubmit_unknown", False)
+        self.quiet = kw.get("quiet", False)
+
+
+def plan(items, previous, store, opts):
+    """[(item, action, run, doc)]: what to do with each item, decided before anything is sent."""
+    before = {row["id"]: row for row in (previous or {}).get("items") or []}
+    planned, notes = [], []
+    for item in items:
+        row = before.get(item.id)
+        if row is None:
+            planned.append((item, "submit", None, None))
+            continue
+        if row["hash"] != item.hash:
+            notes.append("item %r changed (its request differs from the last run): submitted as a new item" % item.id)
+            planned.append((item, "submit", None, None))
+            continue
+        run, doc = _previous_run(store, item, row)
+        status = doc["status"] if doc else None
+        if run is not None and doc is None:
+            planned.append((item, "submit", run, None))   # reserved, never sent
+        elif status == task_status.SUCCEEDED:
+            planned.append((item, "done", run, doc))
+        elif status in task_status.PENDING and doc.get("task_id"):
+            planned.append((item, "poll", run, doc))
+        elif status in (task_status.FAILED, task_status.CANCELED):
+            planned.append((item, "submit" if opts.retry_failed else "report", None if opts.retry_failed else run,
+                            None if opts.retry_failed else doc))
+        elif status == task_status.UNKNOWN and not doc.get("task_id"):
+            if opts.resubmit_unknown:
+                notes.append("item %r: its earlier submit's outcome is unknown; resubmitted (--resubmit-unknown)"
+                             % item.id)
+            planned.append((item, "submit", None, None) if opts.resubmit_unknown else (item, "report", run, doc))
+        else:   # no run record at all: nothing was ever sent for it
+            planned.append((item, "submit", None, None))
+    return planned, notes
+
+
+def _previous_run(store, item, row):
+    run_id = row.get("run_id")
+    if not isinstance(run_id, str) or not RUN_ID.fullmatch(run_id) or row.get("skill") != item.skill_name:
+        return None, None
+    run, doc = report.read_run(store, item.skill_name, run_id)
+    return (run, doc) if run.dir.is_dir() else (None, None)
+
+
+def estimate(planned):
+    priced = [item.estimate.get("credits") for item, action, _, _ in planned
+              if action == "submit" and item.estimate and item.estimate.get("credits") is not None]
+    return {"credits": sum(priced) if priced else None, "priced": len(priced),
+            "submits": sum(1 for _, action, _, _ in planned if action == "submit")}
+
+
+def resume_command(path, opts):
+    argv = [_python(), sys.argv[0] or "batch.py", "run", str(path)]
+    argv += ["--yes"] if opts.yes else []
+    argv += ["--simulate"] if opts.simulate else []
+    argv += ["--artifacts-dir", str(opts.artifacts_dir)] if opts.artifacts_dir else []
+    return " ".join(shlex.quote(a) for a in argv)
+
+
+class BatchRun:
+    def __init__(self, path, opts, validate_only=False):
+        self.path = Path(path).resolve()
+        self.opts = opts
+        self.validate_only = validate_only
+        self.store = ArtifactStore(config.artifacts_root(opts.artifacts_dir))
+        self.progress = Progress("generation-batch", opts.quiet)
+        self.contexts = {}
+        self.simulator = None
+
+    def context(self, item):
+        ctx = self.contexts.get(item.skill_name)
+        if ctx is None:
+            if self.opts.simulate and self.simulator is None:
+                self.simulator = simulation.start(self.store.root)
+            ctx = self.contexts[item.skill_name] = RunContext(
+                item.skill_name, item.skill.adapter, simulate=self.opts.simulate,
+                artifacts_dir=self.opts.artifacts_dir, quiet=True, yes=self.opts.yes, simulator=self.simulator)
+        return ctx
+
+    def close(self):
+        for ctx in self.contexts.values():
+            ctx.close()
+        if self.simulator is not None:
+            self.simulator.stop()
+        self.progress.close()
+
+    def execute(self):
+        items = manifest.load(self.path)                    # exit 2 here: nothing sent
+        if self.validate_only:
+            return self._prepare(items, None, self._peek_previous())
+        run, _ = report.open_batch(self.store, self.path)
+        with report.exclusive(run):
+            return self._prepare(items, run, run.read())     # read under the lock: the latest record
+
+    def _prepare(self, items, run, previous):
+        planned, notes = plan(items, previous, self.store, self.opts)
+        for item, action, _, _ in planned:                  # delivery targets, before any send
+            item.spec = item.delivery(self.path.parent, check_exists=action == "submit")
+        cost = estimate(planned)
+        gated = [item.id for item, action, _, _ in planned if action == "submit" and item.gated]
+        if self.validate_only:
+            return self._plan_document(planned, cost, notes), exit_codes.OK
+        if gated and not self.opts.yes:
+            exc = ConfirmationRequired("%d item(s) have a spending gate (%s)%s; rerun with --yes to confirm the "
+                                       "whole batch" % (len(gated), ", ".join(gated[:10]), self._cost_text(cost)))
+            doc = self._plan_document(planned, cost, notes)
+            doc["error"] = exc.to_dict()
+            return doc, exc.exit_code
+        if cost["credits"] is not None:
+            self.progress.say("estimated cost%s" % self._cost_text(cost))
+        return self._drive(run, previous, planned, cost, notes)
+
+    def _peek_previous(self):
+        found = self.store.find_task(report.SKILL, "manifest:" + str(self.path))
+        return found.read() if found else None
+
+    @staticmethod
+    def _cost_text(cost):
+        if cost["credits"] is None:
+            return ""
+        return ": %s credits for %d priced item(s)" % (cost["credits"], cost["priced"])
+
+    def _plan_document(self, planned, cost, notes):
+        return {"dry_run": True, "manifest": str(self.path), "estimate": cost, "notes": ["nothing was sent"] + notes,
+                "items": [{"id": i.id, "skill": i.skill_name, "provider": i.provider, "hash": i.hash,
+                           "action": action, "gated": i.gated, "estimate": i.estimate,
+                           "request": {"endpoint": i.prepared.endpoint, "body": i.prepared.display_body()}}
+                          for i, action, _, _ in planned]}
+
+    def _drive(self, run, previous, planned, cost, notes):
+        for note in notes:
+            self.progress.say(note)
+        for item, _, _, _ in planned:
+            self.context(item).connect()                    # every key first: exit 3 before any send
+        entries, jobs = [], {}
+        for item, action, item_run, doc in planned:
+            ctx = self.context(item)
+            if action == "submit":
+                job = _submit_job(ctx, item.prepared, run=item_run)
+                job.doc["batch"] = {"item_id": item.id, "hash": item.hash, "manifest": str(self.path)}
+                if item.spec:
+                    job.doc["delivery"] = item.spec
+                entries.append(Entry(item, ctx, job, submit=True))
+            elif doc is not None:
+                job = Job(ctx, item_run, doc)
+                if item.spec:
+                    job.doc["delivery"] = item.spec
+                if action == "poll":
+                    entries.append(Entry(item, ctx, job))
+                elif action == "done":
+                    self._redeliver(job)
+            else:
+                job = None
+            jobs[item.id] = (item, action, job)
+        self.state = (run, previous, jobs, cost, notes)
+        self._save(force=True)                              # item runs reserved: a crash loses nothing
+        scheduler = Scheduler(on_change=lambda entry: self._changed())
+        for entry in entries:
+            scheduler.add(entry, due=0.0)
+        self._changed()
+        deadline = time.monotonic() + self.opts.timeout
+        try:
+            left = scheduler.run(deadline)
+        except KeyboardInterrupt:
+            self._save(force=True)
+            self.progress.say("interrupted; the batch is saved: run the same command again to resume")
+            return self._saved, exit_codes.INTERRUPTED
+        for entry in left:
+            entry.job.set_next()
+            entry.job.save()
+        self._save(force=True)
+        self.progress.say(report.summary_line(self._saved["items"]))
+        return self._saved, self._exit_code(self._saved["items"])
+
+    def _redeliver(self, job):
+        """A finished item: fetch/deliver again only what is missing on disk."""
+        outs = job.doc["outputs"]
+        if any(not (o.get("path") and os.path.isfile(o["path"])) for o in outs) or delivery.missing(job.doc):
+            job.download_outputs()
+            job.save()
+
+    def _changed(self):
+        rows = self._rows()
+        self.progress.status(report.summary_line(rows), key=tuple(sorted(report.counts(rows).items())))
+        self._save()
+
+    def _rows(self):
+        run, previous, jobs, cost, notes = self.state
+        return [report.item_row(item, job.doc if job and (action != "submit" or job.doc["status"] != task_status.UNKNOWN
+                                                           or job.run.json_path.exists()) else None, action)
+                for item, action, job in jobs.values()]
+
+    def _save(self, force=False):
+        now = time.monotonic()
+        if not force and now - getattr(self, "_saved_at", 0.0) < SAVE_EVERY:
+            return
+        self._saved_at = now
+        run, previous, jobs, cost, notes = self.state
+        rows = self._rows()
+        pending = any(row["status"] in task_status.PENDING or row["status"] == "not_submitted" for row in rows)
+        doc = report.document(run, self.path, rows, simulated=self.opts.simulate, estimate=cost, notes=notes,
+                              previous=previous, next_command=resume_command(self.path, self.opts) if pending else None)
+        report.save(run, doc)
+        self._saved = doc
+
+    @staticmethod
+    def _exit_code(rows):
+        statuses = [row["status"] for row in rows]
+        if any(s in task_status.PENDING or s == "not_submitted" for s in statuses):
+            if any(row["status"] == task_status.AWAITING_PAYMENT and (row.get("error") or {}).get("kind")
+                   == ConfirmationRequired.kind for row in rows):
+                return exit_codes.NEEDS_CONFIRMATION
+            return exit_codes.STILL_RUNNING
+        return exit_codes.OK if all(s == task_status.SUCCEEDED for s in statuses) else exit_codes.TASK_FAILED

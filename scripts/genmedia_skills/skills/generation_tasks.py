@@ -1,0 +1,139 @@
+"""The generation-tasks skill: list, show, check and resume any saved task, whichever skill made it.
+
+`status`/`wait` find the run through the task index of every generation skill, then hand
+over to that skill's own command (same provider, same --simulate, same delivery), so a
+task id alone is enough.
+"""
+
+import sys
+from typing import Optional
+
+import typer
+
+from .. import exit_codes, task_status
+from ..cli import (ARTIFACTS, DELIVERY, DOWNLOAD, LIMIT, QUIET, SIMULATE, STATUS, TASK_ID, TIMEOUT, SkillCLI,
+                   _option)
+
+SKILL_FILTER = _option("skill", Optional[str], None, "--skill",
+                       help="Only this skill (list), or the skill to use when a task id matches two (status/wait/show).")
+PROVIDER = _option("provider", Optional[str], None, "--provider", help="Only runs of this provider: giggle, kie, creatok.")
+SINCE = _option("since", Optional[str], None, "--since",
+                help="Only runs created since: an age (90s, 30m, 2h, 7d, 1w) or an ISO date/time (UTC).")
+YES = _option("yes", bool, False, "--yes", help="Confirm the task's spending gate, if its skill has one.")
+PROVIDERS = ("giggle", "kie", "creatok")
+
+
+class _Context:
+    """generation-tasks itself opens nothing: the routed skill's own context does the work."""
+
+    def __init__(self, kw):
+        from .. import config
+        from ..artifact_store import ArtifactStore
+
+        self.store = ArtifactStore(config.artifacts_root(kw.get("artifacts_dir")))
+
+    def close(self):
+        pass
+
+
+def _list(ctx, kw):
+    from ..commands import run_summary
+    from ..errors import UsageError
+    from ..task_lookup import generation_skills, newest_first, since_stamp
+
+    status, provider, limit = kw["status_filter"], kw["provider"], kw["limit"]
+    if status and status not in task_status.ALL:
+        raise UsageError("--status: %r is not one of: %s" % (status, ", ".join(task_status.ALL)))
+    if provider and provider not in PROVIDERS:
+        raise UsageError("--provider: %r is not one of: %s" % (provider, ", ".join(PROVIDERS)))
+    if limit < 1:
+        raise UsageError("--limit: %r must be at least 1" % (limit,))
+    skills = [(n, s) for n, s in generation_skills(kw["skill"]) if not provider or s.adapter.provider == provider]
+    rows = []
+    for name, skill, run in newest_first(ctx.store, skills, since_stamp(kw["since"])):
+        doc = run.read()
+        if doc is None or (status and doc.get("status") != status):
+            continue
+        rows.append(dict(run_summary(run, doc), skill=name, provider=doc.get("provider")))
+        if len(rows) >= limit:
+            break
+    _table(rows, kw.get("quiet"))
+    return rows, exit_codes.OK
+
+
+def _table(rows, quiet):
+    """A readable table for a person at a terminal; agents read the JSON on stdout."""
+    try:
+        if quiet or not sys.stderr.isatty():
+            return
+    except (AttributeError, ValueError):
+        return
+    lines = ["%-19s %-26s %-10s %-38s %s" % ("created", "skill", "status", "task_id", "prompt")]
+    for row in rows:
+        prompt = " ".join(str(row.get("prompt") or "").split())
+        lines.append("%-19s %-26s %-10s %-38s %s" % ((row["created_at"] or "")[:19].replace("T", " "), row["skill"],
+                                                    row["status"], row["task_id"] or "-", prompt[:40]))
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+def _show(ctx, kw):
+    from ..task_lookup import find
+
+    name, skill, run = find(ctx.store, kw["task_id"], kw["skill"])
+    doc = run.read()
+    if doc is None:
+        from ..errors import GenmediaError
+
+        raise GenmediaError("the run of task %s (%s) has no readable result.json" % (kw["task_id"], run.dir))
+    return doc, exit_codes.OK
+
+
+def _routed(command):
+    """status/wait through the skill that holds the task."""
+
+    def handler(ctx, kw):
+        from ..task_lookup import find
+
+        name, skill, run = find(ctx.store, kw["task_id"], kw["skill"])
+        inner = skill._context(kw)
+        inner.progress.prefix = "%s > %s" % (TASKS.name, name)
+        try:
+            return getattr(skill, command)(inner, kw)
+        finally:
+            inner.close()
+
+    return handler
+
+
+class TasksCLI(SkillCLI):
+    def __init__(self):
+        super().__init__("generation-tasks", None, lambda: None,
+                         help="Find, check and resume any saved generation task, whichever skill made it.")
+
+    def _context(self, kw):
+        return _Context(kw)
+
+    def command_names(self):
+        return ["list", "show", "status", "wait"]
+
+    def app(self):
+        from ..cli import EXIT_CODES_HELP
+
+        app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
+                          rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
+        common = [SIMULATE, ARTIFACTS, QUIET]
+        table = [
+            ("list", _list, [SKILL_FILTER, PROVIDER, STATUS, SINCE, LIMIT, ARTIFACTS, QUIET],
+             "Runs of every skill, newest first (JSON on stdout; a table on stderr at a terminal)."),
+            ("show", _show, [TASK_ID, SKILL_FILTER, ARTIFACTS, QUIET], "The saved record of a task; nothing is sent."),
+            ("status", _routed("cmd_status"), [TASK_ID, SKILL_FILTER, DOWNLOAD] + DELIVERY + common,
+             "Ask once how a task is doing, through the skill that made it."),
+            ("wait", _routed("cmd_wait"), [TASK_ID, SKILL_FILTER, TIMEOUT, YES, DOWNLOAD] + DELIVERY + common,
+             "Resume waiting for a task until it finishes or --timeout, through the skill that made it."),
+        ]
+        for name, handler, params, doc in table:
+            app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params))
+        return app
+
+
+TASKS = SKILL = TasksCLI()

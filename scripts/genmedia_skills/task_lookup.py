@@ -1,0 +1,86 @@
+"""Runs across every generation skill: which skill holds a task id, and all runs newest first.
+
+A task id is found through each skill's task index (artifact_store `.by-task`: one
+hashed path per skill), never by reading runs, so `status` costs the same on a root
+with ten runs or ten thousand. Listing reads only directory names until a run passes
+the filters that need its record.
+"""
+
+import datetime
+import heapq
+import re
+import time
+
+from .errors import UnknownTask, UsageError
+
+_AGE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def generation_skills(only=None):
+    """[(name, SkillCLI)] of the skills that submit tasks (those with an adapter)."""
+    from .skills import NAMES, load
+
+    if only is not None and only not in NAMES:
+        raise UsageError("--skill: %r is not a skill of this bundle; allowed: %s"
+                         % (only, ", ".join(n for n in NAMES)))
+    found = []
+    for name in NAMES if only is None else [only]:
+        skill = load(name)
+        if getattr(skill, "adapter", None) is not None:
+            found.append((name, skill))
+    if only is not None and not found:
+        raise UsageError("--skill: %r submits no tasks; allowed: %s"
+                         % (only, ", ".join(n for n, _ in generation_skills())))
+    return found
+
+
+def find(store, task_id, skill=None):
+    """(name, SkillCLI, Run) of the one run holding `task_id`."""
+    if not task_id or not task_id.strip():
+        raise UsageError("--task-id: missing; give the task_id a run or submit printed")
+    task_id = task_id.strip()
+    hits = [(name, cli, run) for name, cli in generation_skills(skill)
+            for run in [store.find_task(name, task_id)] if run is not None]
+    if len(hits) > 1:
+        raise UsageError("--task-id: %s matches runs of %d skills: %s; add --skill to choose one"
+                         % (task_id, len(hits), ", ".join("%s (%s)" % (n, r.dir) for n, _, r in hits)))
+    if not hits:
+        raise UnknownTask("no saved run has task_id %s%s; for a task submitted elsewhere use its skill's "
+                          "`wait --task-id`" % (task_id, " in " + skill if skill else ""))
+    return hits[0]
+
+
+def since_stamp(value):
+    """A run-id prefix for --since: an age (90s, 30m, 2h, 7d, 1w) or an ISO date/time (UTC)."""
+    if not value:
+        return None
+    text = value.strip()
+    match = _AGE.match(text.lower())
+    if match:
+        moment = time.time() - float(match.group(1)) * _SECONDS[match.group(2)]
+    else:
+        try:
+            parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError("--since: %r is neither an age (90s, 30m, 2h, 7d, 1w) nor an ISO date "
+                             "(2026-11-30 or 2026-11-30T12:00:00Z)" % value) from None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        moment = parsed.timestamp()
+    ms = int(moment * 1000)
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime(ms // 1000)) + "%03d" % (ms % 1000)
+
+
+def newest_first(store, skills, since=None):
+    """(name, SkillCLI, Run) over all `skills`, newest first, no older than `since`."""
+    streams = [_stream(store, name, cli, since) for name, cli in skills]
+    for _, name, cli, run in heapq.merge(*streams, key=lambda row: row[0], reverse=True):
+        yield name, cli, run
+
+
+def _stream(store, name, cli, since):
+    for run in store.runs(name):
+        if since is not None and run.run_id < since:
+            return   # newest first: the rest are older still
+        yield run.run_id, name, cli, run
