@@ -21,7 +21,9 @@ from test_skill_docs import SKILL_DIRS, examples
 
 PACKAGE = ROOT / "scripts" / "genmedia_skills"
 INSTALL_LINE = ("uv tool install genmedia-skills", "pip install genmedia-skills")
-IDS = [d.name for d in SKILL_DIRS]
+CROSS_SKILLS = ("generation-tasks", "generation-batch")   # they work on other skills' runs
+GENERATORS = [d for d in SKILL_DIRS if d.name not in CROSS_SKILLS]
+IDS = [d.name for d in GENERATORS]
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +113,7 @@ def test_wheel_holds_the_runtime_every_schema_and_both_commands(envs):
     assert "genmedia-skills = genmedia_skills.console:main" in scripts
 
 
-@pytest.mark.parametrize("skill_dir", SKILL_DIRS, ids=IDS)
+@pytest.mark.parametrize("skill_dir", GENERATORS, ids=IDS)
 def test_console_script_runs_each_skill_from_any_folder(envs, skill_dir, workdir, tmp_path):
     _script, args = simulate_example(skill_dir)
     home = tmp_path / "home"
@@ -162,7 +164,7 @@ def test_next_resumes_however_the_skill_was_started(envs, workdir, tmp_path):
         assert done["run_id"] == doc["run_id"]
 
 
-@pytest.mark.parametrize("skill_dir", SKILL_DIRS, ids=IDS)
+@pytest.mark.parametrize("skill_dir", GENERATORS, ids=IDS)
 def test_skill_folder_copied_alone(envs, skill_dir, workdir, tmp_path):
     alone = copy_alone(skill_dir, tmp_path)
     script, args = simulate_example(skill_dir)
@@ -178,6 +180,32 @@ def test_skill_folder_copied_alone(envs, skill_dir, workdir, tmp_path):
     partial = run([envs.python(envs.partial), alone / script] + args, user_env(lonely_home), workdir)
     assert_install_hint(partial, "jsonschema")
     assert not runs_root(lonely_home).exists()
+
+
+def test_cross_skills_copied_alone_see_the_runs_of_the_installed_skills(envs, workdir, tmp_path):
+    """generation-batch and generation-tasks copied alone, the runtime installed: a batch
+    runs through the installed skills, and tasks lists and shows its runs by task_id."""
+    skills = {name: copy_alone(ROOT / "skills" / name, tmp_path) for name in CROSS_SKILLS}
+    home, python = tmp_path / "home", envs.python(envs.fresh)
+    manifest = workdir / "assets.json"
+    manifest.write_text(json.dumps({"version": 1, "items": [
+        {"id": "fox", "skill": "giggle-generation-image", "output": "art/fox.png",
+         "params": {"prompt": "a fox", "model": "seedream45"}}]}))
+    batch = run([python, skills["generation-batch"] / "scripts" / "batch.py", "run", manifest, "--simulate",
+                 "--yes"], user_env(home), workdir)
+    assert batch.returncode == 0, batch.stdout[-2000:] + batch.stderr[-2000:]
+    assert (workdir / "art" / "fox.png").is_file()
+    tasks = skills["generation-tasks"] / "scripts" / "tasks.py"
+    listed = run([python, tasks, "list", "--limit", "5"], user_env(home), tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    (row,) = json.loads(listed.stdout)
+    assert row["skill"] == "giggle-generation-image" and row["status"] == "succeeded"
+    shown = run([python, tasks, "show", "--task-id", row["task_id"]], user_env(home), tmp_path)
+    assert shown.returncode == 0 and json.loads(shown.stdout)["task_id"] == row["task_id"], shown.stderr
+    for name, folder in skills.items():
+        script = next((folder / "scripts").glob("*.py"))
+        assert_install_hint(run([envs.python(envs.bare), script, "--help"], user_env(home), tmp_path),
+                            "genmedia_skills")
 
 
 def test_bundle_without_dependencies_says_how_to_install(envs, tmp_path):
