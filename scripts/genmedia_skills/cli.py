@@ -146,15 +146,22 @@ class SkillCLI:
     def _request_options(self, kw):
         return {p.name: kw[p.name] for p in self.options}
 
+    def needs_context(self):
+        """True when preparing a request reads from the provider (e.g. CreatOK's limits)."""
+        return bool(getattr(self.adapter, "prepare_needs_context", False))
+
+    def prepare_request(self, options, ctx=None):
+        """The checked request for `options` (a dict of this skill's options), as `run` sends it;
+        `ctx` (a RunContext) is used only when needs_context()."""
+        if self.needs_context():
+            return self.adapter.prepare(options, ctx).check()
+        return self.adapter.prepare(options).check()
+
     def cmd_run(self, ctx, kw, submit_only=False):
         from . import commands
 
         timeout = 0 if submit_only else self._timeout(kw)
-        options = self._request_options(kw)
-        if getattr(self.adapter, "prepare_needs_context", False):  # e.g. limits fetched from the provider
-            prepared = self.adapter.prepare(options, ctx).check()
-        else:
-            prepared = self.adapter.prepare(options).check()
+        prepared = self.prepare_request(self._request_options(kw), ctx)
         if kw["dry_run"]:
             return commands.dry_run(ctx, prepared)
         return commands.run(ctx, prepared, timeout=timeout, submit_only=submit_only)

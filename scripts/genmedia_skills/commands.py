@@ -53,7 +53,7 @@ def _not_saved(job, exc):
     return exc.exit_code
 
 
-def _submit_job(ctx, prepared, run=None):
+def new_job(ctx, prepared, run=None):
     """A run (new unless given, e.g. a batch item's reserved run) for a request we are about
     to submit (its intent written)."""
     def make():
@@ -135,7 +135,7 @@ def run(ctx, prepared, *, timeout, submit_only=False):
         return stop, exit_codes.NEEDS_CONFIRMATION
     if not submit_only:
         http.start_deadline(timeout)   # --timeout counts from here (a person may have answered a prompt)
-    job = _submit_job(ctx, prepared)
+    job = new_job(ctx, prepared)
     if confirmation is not None:
         job.doc["confirmation"] = confirmation
 

@@ -101,7 +101,7 @@ class RunContext:
 def script_invocation():
     """[python, absolute path of the running entry script]."""
     script = sys.argv[0] or "script.py"
-    return [_python(), os.path.abspath(script) if os.path.isfile(script) else script]
+    return [python_command(), os.path.abspath(script) if os.path.isfile(script) else script]
 
 
 def command_invocation(argv0):
@@ -113,7 +113,7 @@ def command_invocation(argv0):
     return os.path.abspath(argv0) if os.path.sep in argv0 else argv0
 
 
-def _python():
+def python_command():
     """`python3` when that is what PATH finds, else the interpreter's full path."""
     for name in ("python3", "python"):
         found = shutil.which(name)

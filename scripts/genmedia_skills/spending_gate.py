@@ -38,9 +38,9 @@ def describe(est):
 
 def confirm_command():
     """This very command with --yes added (keys are never in argv, so this is safe to show)."""
-    from .run_context import _python
+    from .run_context import python_command
 
-    argv = [_python(), sys.argv[0] or "script.py"] + [a for a in sys.argv[1:] if a != "--yes"] + ["--yes"]
+    argv = [python_command(), sys.argv[0] or "script.py"] + [a for a in sys.argv[1:] if a != "--yes"] + ["--yes"]
     return " ".join(shlex.quote(part) for part in argv)
 
 

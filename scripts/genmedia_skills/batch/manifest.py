@@ -1,7 +1,8 @@
 """A batch manifest, read and checked before anything is sent.
 
 Every item is prepared exactly as its skill's `run` would prepare it
-(`adapter.prepare(options).check()`), with the skill's own defaults for options the
+(`SkillCLI.prepare_request`, with the skill's RunContext when its adapter reads limits
+from the provider, as CreatOK's do), with the skill's own defaults for options the
 manifest leaves out; the first problem is a UsageError (exit 2) naming the item, the
 field and what is allowed. An item's `hash` covers what would be sent (skill, endpoint,
 body), so a re-run recognises an unchanged item and treats a changed one as new.
@@ -81,8 +82,9 @@ def read(path):
         raise UsageError("MANIFEST: %s is not valid JSON: %s" % (path.name, exc)) from None
 
 
-def load(path):
-    """[Item] of the manifest at `path`, every one checked; UsageError on the first problem."""
+def load(path, context_for=None):
+    """[Item] of the manifest at `path`, every one checked; UsageError on the first problem.
+    `context_for(name, skill)` gives the RunContext of a skill whose prepare needs one."""
     path = Path(path).resolve()
     data = read(path)
     problems = schema_registry.errors(SCHEMA, data)
@@ -96,7 +98,7 @@ def load(path):
                 raise UsageError("items[%d] %r: id: used twice (also items[%d]); ids must be unique"
                                  % (index, raw["id"], seen[raw["id"]]))
             seen[raw["id"]] = index
-            item = _item(index, raw, defaults)
+            item = _item(index, raw, defaults, context_for)
             if item.output:
                 target = os.path.normpath(str(path.parent / item.output))
                 if target in outputs:
@@ -116,7 +118,7 @@ def _cwd(directory):
         os.chdir(old)
 
 
-def _item(index, raw, defaults):
+def _item(index, raw, defaults, context_for):
     from ..task_lookup import generation_skills
 
     label = "items[%d] %r" % (index, raw["id"])
@@ -131,10 +133,14 @@ def _item(index, raw, defaults):
     params = dict(defaults.get("params") or {}) if (defaults.get("skill") in (None, name)) else {}
     params.update(raw.get("params") or {})
     options = _options(label, name, skill, params)
+    ctx = context_for(name, skill) if context_for is not None and skill.needs_context() else None
     try:
-        prepared = skill.adapter.prepare(options).check()
-    except GenmediaError as exc:
+        prepared = skill.prepare_request(options, ctx)
+    except UsageError as exc:
         raise UsageError("%s: %s" % (label, _as_param(exc.message))) from None
+    except GenmediaError as exc:   # e.g. the provider's limits could not be read: its own exit code
+        exc.message = "%s: %s" % (label, exc.message)
+        raise
     images = dict(defaults.get("images") or {}, **(raw.get("images") or {}))
     overwrite = raw.get("overwrite", defaults.get("overwrite", False))
     return Item(index, raw["id"], name, skill, options, prepared, raw.get("output"), overwrite, images)

@@ -15,12 +15,12 @@ import sys
 import time
 from pathlib import Path
 
-from .. import config, delivery, exit_codes, simulation, task_status
+from .. import config, delivery, exit_codes, result_document, simulation, spending_gate, task_status
 from ..artifact_store import RUN_ID, ArtifactStore
-from ..commands import _submit_job
+from ..commands import new_job
 from ..errors import ConfirmationRequired
 from ..progress import Progress
-from ..run_context import RunContext, _python
+from ..run_context import RunContext, python_command
 from ..task_runner import Job
 from . import manifest, report
 from .scheduler import Entry, Scheduler
@@ -81,16 +81,24 @@ def _previous_run(store, item, row):
     return (run, doc) if run.dir.is_dir() else (None, None)
 
 
+def _credits(item):
+    credits = (item.estimate or {}).get("credits")
+    return credits if isinstance(credits, (int, float)) and not isinstance(credits, bool) else None
+
+
 def estimate(planned):
-    priced = [item.estimate.get("credits") for item, action, _, _ in planned
-              if action == "submit" and item.estimate and item.estimate.get("credits") is not None]
+    """The batch's total of what its submits will cost where providers price them (CreatOK);
+    items with an estimate but no listed price are named, never guessed."""
+    sent = [item for item, action, _, _ in planned if action == "submit"]
+    priced = [_credits(item) for item in sent if _credits(item) is not None]
     return {"credits": sum(priced) if priced else None, "priced": len(priced),
-            "submits": sum(1 for _, action, _, _ in planned if action == "submit")}
+            "unpriced": [item.id for item in sent if item.estimate and _credits(item) is None],
+            "submits": len(sent)}
 
 
-def resume_command(path, opts):
-    argv = [_python(), sys.argv[0] or "batch.py", "run", str(path)]
-    argv += ["--yes"] if opts.yes else []
+def resume_command(path, opts, yes=False):
+    argv = [python_command(), sys.argv[0] or "batch.py", "run", str(path)]
+    argv += ["--yes"] if opts.yes or yes else []
     argv += ["--simulate"] if opts.simulate else []
     argv += ["--artifacts-dir", str(opts.artifacts_dir)] if opts.artifacts_dir else []
     return " ".join(shlex.quote(a) for a in argv)
@@ -106,15 +114,19 @@ class BatchRun:
         self.contexts = {}
         self.simulator = None
 
-    def context(self, item):
-        ctx = self.contexts.get(item.skill_name)
+    def context_for(self, name, skill):
+        """One RunContext per skill, all sharing one simulator under --simulate."""
+        ctx = self.contexts.get(name)
         if ctx is None:
             if self.opts.simulate and self.simulator is None:
                 self.simulator = simulation.start(self.store.root)
-            ctx = self.contexts[item.skill_name] = RunContext(
-                item.skill_name, item.skill.adapter, simulate=self.opts.simulate,
+            ctx = self.contexts[name] = RunContext(
+                name, skill.adapter, simulate=self.opts.simulate,
                 artifacts_dir=self.opts.artifacts_dir, quiet=True, yes=self.opts.yes, simulator=self.simulator)
         return ctx
+
+    def context(self, item):
+        return self.context_for(item.skill_name, item.skill)
 
     def close(self):
         for ctx in self.contexts.values():
@@ -124,7 +136,7 @@ class BatchRun:
         self.progress.close()
 
     def execute(self):
-        items = manifest.load(self.path)                    # exit 2 here: nothing sent
+        items = manifest.load(self.path, self.context_for)  # exit 2 here: nothing sent
         if self.validate_only:
             return self._prepare(items, None, self._peek_previous())
         run, _ = report.open_batch(self.store, self.path)
@@ -143,7 +155,8 @@ class BatchRun:
             exc = ConfirmationRequired("%d item(s) have a spending gate (%s)%s; rerun with --yes to confirm the "
                                        "whole batch" % (len(gated), ", ".join(gated[:10]), self._cost_text(cost)))
             doc = self._plan_document(planned, cost, notes)
-            doc["error"] = exc.to_dict()
+            doc.update(error=exc.to_dict(), next=resume_command(self.path, self.opts, yes=True))
+            self.progress.say("not submitted: %s" % exc.message)
             return doc, exc.exit_code
         if cost["credits"] is not None:
             self.progress.say("estimated cost%s" % self._cost_text(cost))
@@ -175,8 +188,11 @@ class BatchRun:
         for item, action, item_run, doc in planned:
             ctx = self.context(item)
             if action == "submit":
-                job = _submit_job(ctx, item.prepared, run=item_run)
+                job = new_job(ctx, item.prepared, run=item_run)
                 job.doc["batch"] = {"item_id": item.id, "hash": item.hash, "manifest": str(self.path)}
+                if item.estimate and spending_gate.applies(item.skill.adapter):   # as `run --yes` records it
+                    job.doc["confirmation"] = {"estimate": item.estimate, "confirmed_by": "--yes",
+                                               "confirmed_at": result_document.now_iso()}
                 if item.spec:
                     job.doc["delivery"] = item.spec
                 entries.append(Entry(item, ctx, job, submit=True))

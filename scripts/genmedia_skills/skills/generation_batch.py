@@ -63,8 +63,9 @@ class BatchCLI(SkillCLI):
         table = [
             ("run", _run, [MANIFEST, YES, TIMEOUT, RETRY_FAILED, RESUBMIT_UNKNOWN, SIMULATE, ARTIFACTS, QUIET],
              "Check the whole manifest, then submit, poll and deliver every item (a re-run resumes)."),
-            ("validate", _validate, [MANIFEST, RETRY_FAILED, RESUBMIT_UNKNOWN, ARTIFACTS, QUIET],
-             "Check the manifest and show what `run` would do and cost; nothing is sent."),
+            ("validate", _validate, [MANIFEST, RETRY_FAILED, RESUBMIT_UNKNOWN, SIMULATE, ARTIFACTS, QUIET],
+             "Check the manifest and show what `run` would do and cost; nothing is generated (CreatOK items "
+             "read its current limits and prices)."),
         ]
         for name, handler, params, doc in table:
             app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params))
