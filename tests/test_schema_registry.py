@@ -34,6 +34,7 @@ KIE_INPUTS = {   # the smallest valid input of each KIE model
     "kling-2.6-text-to-video": {"prompt": "p", "sound": True, "aspect_ratio": "1:1", "duration": "10"},
     "kling-2.6-image-to-video": {"prompt": "p", "image_urls": [KIE_URL], "sound": False, "duration": "5"},
     "sora-2-text-to-video": {"prompt": "p"}, "sora-2-image-to-video": {"prompt": "p", "image_urls": [KIE_URL]},
+    "recraft-remove-background": {"image": KIE_URL},
 }
 
 

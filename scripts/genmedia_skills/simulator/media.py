@@ -83,6 +83,22 @@ def png_bytes(width, height, seed):
             + _chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + _chunk(b"IEND", b""))
 
 
+def cutout_png_bytes(width, height, seed):
+    """An 8-bit RGBA PNG: a disc in a colour from sha256(seed) on a fully transparent
+    background, as a background-removal model returns it."""
+    colour = hashlib.sha256(seed.encode("utf-8")).digest()[:3]
+    cx, cy, r2 = width / 2.0, height / 2.0, (min(width, height) * 0.4) ** 2
+    raw = bytearray()
+    for y in range(height):
+        raw.append(0)
+        for x in range(width):
+            inside = (x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= r2
+            raw += colour + (b"\xff" if inside else b"\x00")
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr)
+            + _chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + _chunk(b"IEND", b""))
+
+
 def cf_b64encode(data):
     """CloudFront's URL-safe base64 variant: + -> -, = -> _, / -> ~."""
     text = base64.b64encode(data).decode("ascii")

@@ -14,9 +14,9 @@ import re
 import threading
 import time
 
-from ..media import dims_for_aspect, fixture_bytes, png_bytes
+from ..media import cutout_png_bytes, dims_for_aspect, fixture_bytes, png_bytes
 from ..routing import Response, Route, cdn_file, xml_error
-from .validate import Invalid, url_fields, validate
+from .validate import Invalid, transparent_results, url_fields, validate
 
 PROVIDER = "kie"
 CREATE_PATH = "/api/v1/jobs/createTask"
@@ -131,7 +131,8 @@ class KieJobs(object):
                   "created_at": time.time(), "time_scale": self.sim.time_scale,
                   "duration": provider_s * self.sim.time_scale, "provider_seconds": provider_s,
                   "null_for": self.null_window * self.sim.time_scale, "outcome": outcome,
-                  "message": message, "count": count or 1, "simulated": True}
+                  "message": message, "count": count or 1, "simulated": True,
+                  "transparent": model in transparent_results()}
         self.sim.store.put(record)
         return self.ok({"taskId": task_id})
 
@@ -205,7 +206,8 @@ class KieJobs(object):
             return xml_error(404, "The specified key does not exist.")
         if record["kind"] == "image":
             width, height = dims_for_aspect(record["aspect_ratio"])
-            return cdn_file(png_bytes(width, height, "%s|%d" % (record["task_id"], n)), "image/png",
+            draw = cutout_png_bytes if record.get("transparent") else png_bytes   # background removal: RGBA
+            return cdn_file(draw(width, height, "%s|%d" % (record["task_id"], n)), "image/png",
                             "%d.png" % n, req.query)
         return cdn_file(fixture_bytes("sample.mp4"), "video/mp4", "%d.mp4" % n, req.query)
 

@@ -37,6 +37,13 @@ def models():
     return found
 
 
+@functools.lru_cache(maxsize=None)
+def transparent_results():
+    """Models whose result is a PNG with a transparent background (x-transparent-result)."""
+    return frozenset(entry["const"] for entry in _load("kie/image-catalog.json")["$defs"]["model"]["oneOf"]
+                     if entry.get("x-transparent-result"))
+
+
 def _check_value(field, spec, value):
     kind = spec.get("type")
     if kind and not _TYPES[kind](value):
