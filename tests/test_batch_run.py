@@ -145,25 +145,33 @@ def test_the_skill_md_example_runs_verbatim_and_a_rerun_submits_nothing(artifact
     from conftest import Cli, base_env
     from test_skill_docs import example_files
 
+    from test_image_e2e import png_bytes
+
     manifest = example_files(ROOT / "skills" / "generation-batch")["assets.json"]
     (tmp_path / "assets.json").write_text(manifest)
+    (tmp_path / "photo.png").write_bytes(png_bytes())   # the background-removal item's input
     cli = Cli(BATCH, base_env(artifacts), tmp_path)
     res = cli("run", "assets.json", "--simulate", "--yes")
     assert res.code == 0, res
-    assert res.json["simulated"] is True and res.json["counts"] == {"succeeded": 3}
+    assert res.json["simulated"] is True and res.json["counts"] == {"succeeded": 5}
+    assert {i["provider"] for i in res.json["items"]} == {"giggle", "kie", "creatok"}
+    assert res.json["estimate"]["credits"] == 1   # the CreatOK item, confirmed by --yes
     icons = tmp_path / "assets" / "icons"
     for name, size in (("credit-coin@1x.webp", 24), ("credit-coin@2x.webp", 48), ("credit-coin@3x.webp", 72)):
         with Image.open(str(icons / name)) as image:
             assert image.format == "WEBP" and max(image.size) == size
     assert (icons / "credit-coin.webp").exists() and (tmp_path / "assets" / "hero-hero.png").exists()
     assert list((tmp_path / "assets" / "audio").glob("*.mp3"))
-    tasks = artifacts / ".simulator" / "tasks" / "giggle"
-    created = sorted(p.name for p in tasks.iterdir())
-    assert len(created) == 3
+    with Image.open(str(tmp_path / "assets" / "mascot.png")) as image:
+        assert image.mode == "RGBA"
+    assert (tmp_path / "assets" / "store-banner.png").exists()
+    tasks = artifacts / ".simulator" / "tasks"
+    created = sorted(p.name for p in tasks.glob("*/*"))
+    assert len(created) == 5
     again = cli("run", "assets.json", "--simulate", "--yes")
     assert again.code == 0, again
-    assert [i["action"] for i in again.json["items"]] == ["done"] * 3
-    assert sorted(p.name for p in tasks.iterdir()) == created   # no task was created
+    assert [i["action"] for i in again.json["items"]] == ["done"] * 5
+    assert sorted(p.name for p in tasks.glob("*/*")) == created   # no task was created
 
 
 def test_a_second_run_of_the_same_manifest_at_once_is_refused(batch, sim, tmp_path):
