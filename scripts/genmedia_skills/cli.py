@@ -131,7 +131,9 @@ class SkillCLI:
                            help=yes_help or "Confirm a spending gate (none for this skill).")
         self.invocation = None   # set by main()
 
-    def _context(self, kw):
+    def make_context(self, kw):
+        """The RunContext of one command from its parsed options (generation-tasks reuses it
+        to continue a task in the skill that made it)."""
         from .run_context import RunContext
 
         ctx = RunContext(self.name, self.adapter, simulate=kw.get("simulate", False),
@@ -256,7 +258,7 @@ class SkillCLI:
             problem = _undecodable_option(kw)
             if problem:
                 raise UsageError(problem)
-            ctx = self._context(kw)
+            ctx = self.make_context(kw)
             document, code = handler(ctx, kw)
             emit(document)
             return code

@@ -245,6 +245,11 @@ class Job:
                                               ", ".join(progress.get("completed_steps") or []) or "none")
         return line + ", %ds" % seconds
 
+    def provider_elapsed(self):
+        """Provider seconds since the submit (None before it): the poll schedule's clock."""
+        submitted = _epoch(self.doc.get("submitted_at"))
+        return (time.time() - submitted) / self.ctx.poll_scale if submitted else None
+
     def follow(self, timeout):
         """Poll until terminal or the deadline (the HTTP client's, so requests, retries and
         downloads end with it; set here unless the command did); returns the exit code."""

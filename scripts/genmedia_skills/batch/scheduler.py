@@ -16,7 +16,7 @@ import time
 from collections import deque
 
 from ..errors import TransportError
-from ..task_runner import MAX_QUERY_FAILURES, _epoch
+from ..task_runner import MAX_QUERY_FAILURES
 
 SUBMIT_LIMITS = {"giggle": 8, "kie": 8, "creatok": 2}   # concurrent submits per provider
 DEFAULT_SUBMIT_LIMIT = 2
@@ -108,18 +108,14 @@ class Scheduler:
         self.on_change(entry)
 
     def _next_due(self, entry, first=False):
-        scale = entry.ctx.poll_scale
-        submitted = _epoch(entry.job.doc.get("submitted_at"))
-        elapsed = (time.time() - submitted) / scale if submitted else 0.0
-        return time.monotonic() + entry.schedule.delay(elapsed, self.rng) * scale
+        elapsed = entry.job.provider_elapsed() or 0.0
+        return time.monotonic() + entry.schedule.delay(elapsed, self.rng) * entry.ctx.poll_scale
 
     def _check(self, entry):
         """One query (and, on success, the downloads and delivery); an exit code ends the entry."""
         job = entry.job
-        submitted = _epoch(job.doc.get("submitted_at"))
-        since = (time.time() - submitted) / entry.ctx.poll_scale if submitted else None
         try:
-            code = job.check(since, may_pay=True)
+            code = job.check(job.provider_elapsed(), may_pay=True)
             entry.failures = 0
             return code
         except TransportError as exc:

@@ -49,7 +49,7 @@ class BatchCLI(SkillCLI):
                          help="Generate a list of assets (a manifest) together: checked first, one --yes for "
                               "the batch, one scheduler, files delivered into the project; a re-run resumes.")
 
-    def _context(self, kw):
+    def make_context(self, kw):
         return _Context()
 
     def command_names(self):

@@ -95,7 +95,7 @@ def _routed(command):
         from ..task_lookup import find
 
         name, skill, run = find(ctx.store, kw["task_id"], kw["skill"])
-        inner = skill._context(kw)
+        inner = skill.make_context(kw)
         inner.progress.prefix = "%s > %s" % (TASKS.name, name)
         try:
             return getattr(skill, command)(inner, kw)
@@ -110,7 +110,7 @@ class TasksCLI(SkillCLI):
         super().__init__("generation-tasks", None, lambda: None,
                          help="Find, check and resume any saved generation task, whichever skill made it.")
 
-    def _context(self, kw):
+    def make_context(self, kw):
         return _Context(kw)
 
     def command_names(self):
