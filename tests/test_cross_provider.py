@@ -98,14 +98,17 @@ def test_a_batch_across_providers_asks_once_for_the_total_then_delivers_every_it
     path = tmp_path / "assets.json"
     path.write_text(json.dumps(mixed_manifest(tmp_path)))
     batch = cli(BATCH)
-    res = batch("run", path)
-    assert res.code == 6 and res.json["error"]["kind"] == "confirmation_required", res
     image_price = next(m for m in sim.creatok.capabilities["image"]["models"]
                        if m["id"] == "nano-banana-2")["pricing"]["by_resolution"]["4K"]
+    plan = batch("validate", path)
+    assert plan.code == 0 and plan.json["estimate"]["credits"] == image_price * 2 + 19, plan
+    assert [i["gated"] for i in plan.json["items"]] == [False] * 4 + [True] * 2
+    res = batch("run", path)
+    assert res.code == 6 and res.json["error"]["kind"] == "confirmation_required", res
     assert res.json["estimate"]["credits"] == image_price * 2 + 19 and res.json["estimate"]["priced"] == 2
     assert "c-img, c-clip" in res.json["error"]["message"] and res.json["next"].endswith("--yes")
     assert generation_posts(sim) == [] and uploads(sim) == []   # nothing generated, nothing uploaded
-    assert [r.route for r in sim.requests] == ["creatok.capabilities"]   # read once for both skills' limits
+    assert {r.route for r in sim.requests} == {"creatok.capabilities"}   # only CreatOK's limits were read
 
     res = batch("run", path, "--yes")
     assert res.code == 0 and res.json["counts"] == {"succeeded": 6}, res
