@@ -22,6 +22,7 @@ class RunContext:
         # [console command, skill name]
         self.invocation = list(invocation) if invocation else script_invocation()
         self.adapter = adapter
+        self.argv = None   # the command's arguments, when the CLI made this context
         self.simulated = simulate
         self.artifacts_dir = artifacts_dir
         self.store = ArtifactStore(config.artifacts_root(artifacts_dir))
