@@ -120,4 +120,4 @@ def _python():
         found = shutil.which(name)
         if found and os.path.realpath(found) == os.path.realpath(sys.executable):
             return name
-    return sys.executable
+    return os.path.normpath(sys.executable)   # not realpath: a venv's python is a symlink to keep
