@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import Cli, base_env
+from conftest import TEST_KEY, Cli, base_env
 from creatok_helpers import (IMAGE, VIDEO, generation_posts, image, model,  # noqa: F401 (fixtures)
                              sent_anything_but_capabilities, video)
 
@@ -49,6 +49,21 @@ def test_video_without_yes_exits_6_and_the_next_command_then_runs(video, sim):
     assert confirmed.json["confirmation"]["estimate"]["credits"] == 19
     stored = json.loads(open(confirmed.json["artifacts"]["json"]).read())
     assert stored["confirmation"] == confirmed.json["confirmation"]
+
+
+def test_next_of_the_gate_runs_from_any_folder_when_the_script_was_started_by_a_relative_path(sim, artifacts,
+                                                                                                 tmp_path):
+    """As SKILL.md has agents start it: `python3 scripts/generate_image.py` in the skill folder."""
+    env = dict(base_env(artifacts), CREATOK_API_KEY=TEST_KEY, CREATOK_BASE_URL=sim.base_url)
+    gate = subprocess.run([sys.executable, "scripts/generate_image.py", "run", "--prompt", "a fox"], env=env,
+                          cwd=str(IMAGE.parent.parent), capture_output=True, text=True, timeout=60)
+    assert gate.returncode == 6, gate.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    confirmed = subprocess.run(json.loads(gate.stdout)["next"], shell=True, env=env, cwd=str(elsewhere),
+                               capture_output=True, text=True, timeout=60)
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert json.loads(confirmed.stdout)["status"] == "succeeded" and generation_posts(sim) == 1
 
 
 def test_unpriced_combination_is_estimated_as_unknown(video, sim):

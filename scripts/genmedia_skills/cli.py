@@ -140,6 +140,7 @@ class SkillCLI:
                          artifacts_dir=kw.get("artifacts_dir"), download=kw.get("download", True),
                          quiet=kw.get("quiet", False), yes=kw.get("yes", False), invocation=self.invocation)
         ctx.delivery = _delivery(kw)
+        ctx.argv = self.argv   # this command's own arguments (e.g. repeated with --yes by a gate)
         return ctx
 
     def _timeout(self, kw):
@@ -229,7 +230,7 @@ class SkillCLI:
             except (AttributeError, ValueError, OSError):
                 pass
         argv = sys.argv[1:] if argv is None else argv
-        self.invocation = invocation
+        self.invocation, self.argv = invocation, list(argv)
         self._outcome = None
         code = self._parse(argv)
         if self._outcome is not None and code == exit_codes.OK:

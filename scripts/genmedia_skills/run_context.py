@@ -22,6 +22,7 @@ class RunContext:
         # [console command, skill name]
         self.invocation = list(invocation) if invocation else script_invocation()
         self.adapter = adapter
+        self.argv = None   # the command's arguments, when the CLI made this context
         self.simulated = simulate
         self.artifacts_dir = artifacts_dir
         self.store = ArtifactStore(config.artifacts_root(artifacts_dir))
@@ -119,4 +120,4 @@ def python_command():
         found = shutil.which(name)
         if found and os.path.realpath(found) == os.path.realpath(sys.executable):
             return name
-    return sys.executable
+    return os.path.normpath(sys.executable)   # not realpath: a venv's python is a symlink to keep

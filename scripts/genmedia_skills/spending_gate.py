@@ -36,12 +36,12 @@ def describe(est):
             "estimated cost: %s%s" % (cost, " [%s]" % est["basis"] if est.get("basis") else "")]
 
 
-def confirm_command():
-    """This very command with --yes added (keys are never in argv, so this is safe to show)."""
-    from .run_context import python_command
-
-    argv = [python_command(), sys.argv[0] or "script.py"] + [a for a in sys.argv[1:] if a != "--yes"] + ["--yes"]
-    return " ".join(shlex.quote(part) for part in argv)
+def confirm_command(ctx):
+    """This very command with --yes added (keys are never in argv, so this is safe to show),
+    started the way this one was (absolute script path or console command), so it works
+    from any folder."""
+    args = [a for a in (ctx.argv if ctx.argv is not None else sys.argv[1:]) if a != "--yes"]
+    return " ".join(shlex.quote(part) for part in ctx.invocation + args + ["--yes"])
 
 
 def _ask(progress, lines):
@@ -81,5 +81,5 @@ def check(ctx, prepared):
         "status": "needs_confirmation", "task_id": None, "estimate": est,
         "summary": describe(est),
         "request": {"method": prepared.method, "path": prepared.path, "body": prepared.display_body()},
-        "error": error.to_dict(), "next": confirm_command(), "exit_code": error.exit_code,
+        "error": error.to_dict(), "next": confirm_command(ctx), "exit_code": error.exit_code,
     }
