@@ -156,3 +156,22 @@ def test_more_than_twenty_kie_items_pass_the_create_limit_without_one_refusal(si
     sent = creates(sim)
     assert len(sent) == n and {r.status for r in sent} == {200}   # not one create refused for rate
     assert len(sim.tasks("kie")) == n
+
+
+def test_the_gate_next_command_runs_verbatim_from_any_folder(sim, artifacts, tmp_path):
+    import shlex
+    import subprocess
+    import sys
+
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({"version": 1, "items": [
+        {"id": "card", "skill": "creatok-generate-image", "params": {"prompt": "a card"}}]}))
+    env = sim_cli(BATCH, sim, artifacts, tmp_path).env
+    first = subprocess.run([sys.executable, "scripts/batch.py", "run", str(path)], cwd=str(BATCH.parents[1]),
+                           env=env, capture_output=True, text=True, timeout=60)   # as SKILL.md starts it
+    assert first.returncode == 6, first.stderr
+    argv = shlex.split(json.loads(first.stdout)["next"])
+    assert argv[-1] == "--yes" and generation_posts(sim) == []
+    again = subprocess.run(argv, cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["counts"] == {"succeeded": 1} and len(generation_posts(sim)) == 1

@@ -11,7 +11,6 @@ An item whose hash changed is a new item.
 
 import os
 import shlex
-import sys
 import time
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from ..artifact_store import RUN_ID, ArtifactStore
 from ..commands import new_job
 from ..errors import ConfirmationRequired
 from ..progress import Progress
-from ..run_context import RunContext, python_command
+from ..run_context import RunContext, script_invocation
 from ..task_runner import Job
 from . import manifest, report
 from .scheduler import Entry, Scheduler
@@ -37,6 +36,7 @@ class Options:
         self.retry_failed = kw.get("retry_failed", False)
         self.resubmit_unknown = kw.get("resubmit_unknown", False)
         self.quiet = kw.get("quiet", False)
+        self.invocation = kw.get("invocation")   # how the batch was started, for `next`
 
 
 def plan(items, previous, store, opts):
@@ -97,7 +97,7 @@ def estimate(planned):
 
 
 def resume_command(path, opts, yes=False):
-    argv = [python_command(), sys.argv[0] or "batch.py", "run", str(path)]
+    argv = list(opts.invocation or script_invocation()) + ["run", str(path)]   # runs from any folder
     argv += ["--yes"] if opts.yes or yes else []
     argv += ["--simulate"] if opts.simulate else []
     argv += ["--artifacts-dir", str(opts.artifacts_dir)] if opts.artifacts_dir else []

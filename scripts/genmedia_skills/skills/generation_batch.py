@@ -32,7 +32,7 @@ def _run(ctx, kw, validate_only=False):
 
     if not validate_only:
         check_timeout(kw["timeout"])
-    batch = BatchRun(kw["manifest"], Options(kw), validate_only=validate_only)
+    batch = BatchRun(kw["manifest"], Options(dict(kw, invocation=SKILL.invocation)), validate_only=validate_only)
     try:
         return batch.execute()
     finally:
