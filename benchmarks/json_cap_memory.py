@@ -2,7 +2,7 @@
 """Peak memory of `status` when a provider answers a task query with a huge JSON body.
 
 Issue 6.16: a 500 MB query body once took the process to 1.57 GB. JSON answers are
-now read as a stream and refused past http_client.MAX_JSON_BYTES (exit 4, head kept
+now read as a stream and refused past http_answer.MAX_JSON_BYTES (exit 4, head kept
 in raw/), so peak memory should stay near the CLI's baseline whatever the body size.
 
     python benchmarks/json_cap_memory.py [--megabytes 500]

@@ -13,7 +13,8 @@ import pytest
 from conftest import TEST_KEY
 from genmedia_skills import catalog, exit_codes, task_status
 from genmedia_skills.errors import AuthError, BadResponse, ProviderError, TaskFailed, UnknownTask, UsageError
-from genmedia_skills.http_client import HttpClient, Response
+from genmedia_skills.http_answer import Response
+from genmedia_skills.http_client import HttpClient
 from genmedia_skills.poll_schedule import PollSchedule
 from genmedia_skills.prepared_request import Prepared
 from genmedia_skills.providers.giggle import api

@@ -142,7 +142,8 @@ def test_two_concurrent_waits_leave_a_valid_result(image_cli, sim):
 
 def test_not_found_right_after_submit_is_survived_within_the_grace_window(image_cli, sim):
     sim.faults.add("giggle.query", "not_found", times=2)
-    res = image_cli("run", "--prompt", "x")
+    # poll scale 0.1: the 25 s grace is 2.5 s here, room for a loaded machine's pauses
+    res = image_cli("run", "--prompt", "x", env={"GENMEDIA_POLL_SCALE": "0.1"})
     assert res.code == 0 and res.json["status"] == "succeeded", res
     assert [r.status for r in sim.requests if r.route == "giggle.query"][:2] == [404, 404]
 

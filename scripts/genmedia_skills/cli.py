@@ -129,7 +129,7 @@ class SkillCLI:
         self.extra_commands = list(extra_commands)
         self.yes = _option("yes", bool, False, "--yes",
                            help=yes_help or "Confirm a spending gate (none for this skill).")
-        self.invocation = None   # set by main()
+        self.invocation = self.argv = None   # set by main()
 
     def make_context(self, kw):
         """The RunContext of one command from its parsed options (generation-tasks reuses it

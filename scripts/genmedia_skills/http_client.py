@@ -13,8 +13,8 @@
   provider calls never follow a redirect by themselves. A GET follows one within
   the provider's origin; a redirect elsewhere is an error. A submit is never
   re-sent anywhere: a redirect answer means its outcome is unknown.
-- JSON answers are read as a stream up to MAX_JSON_BYTES (a bigger one is refused
-  with its head kept) and parsed strictly: NaN/Infinity is schema drift.
+- JSON answers are read and parsed by http_answer (size cap, strict JSON, wall-clock
+  bound of the body).
 - `deadline` (a time.monotonic() value, set by a command with --timeout) bounds every
   wait: backoff sleeps and Retry-After, connect/read timeouts, and the wall-clock
   time of a body (a read timeout applies per chunk, so a 1 byte/s trickle would
@@ -23,11 +23,8 @@
   deadline (that would make its outcome unknown); only its retries yield to it.
 """
 
-import contextlib
-import json
-import math
 import time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
 import urllib3.exceptions
@@ -35,115 +32,14 @@ from urllib3.exceptions import NewConnectionError
 
 from . import USER_AGENT
 from .errors import BadResponse, OutOfTime, SubmitOutcomeUnknown, TransportError
+from .http_answer import SlowBody, bound_next_read, decode, origin, origin_text, parse, read_body
 from .redaction import redact
 from .retry_policy import RetryPolicy, parse_retry_after
 
 
-MAX_JSON_BYTES = 8 * 1024 * 1024   # API answers are kilobytes; never buffer a runaway body
-RAW_HEAD_BYTES = 64 * 1024         # how much of a refused body is kept for raw/
 MAX_REDIRECTS = 5                  # same-origin hops a GET may take
 _NOT_FETCHABLE = (requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL,
                   requests.exceptions.MissingSchema)
-
-
-class Response:
-    def __init__(self, status, headers, text, data):
-        self.status = status
-        self.headers = headers
-        self.text = text
-        self.data = data   # parsed JSON, or None when the body is not JSON
-
-
-class SlowBody(Exception):
-    """A body that did not arrive within its wall-clock bound."""
-
-
-def _bound_next_read(resp, seconds):
-    """The socket's read timeout was fixed when the request started; shorten it so one
-    silent read cannot outlast the wall-clock bound (best effort: urllib3 2 exposes it)."""
-    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
-    if sock is not None and seconds is not None:
-        with contextlib.suppress(OSError):
-            sock.settimeout(max(0.01, min(seconds, sock.gettimeout() or seconds)))
-
-
-def _read_body(resp, until, size=64 * 1024):
-    """The whole (decoded) body, or SlowBody once time.monotonic() passes `until`, or
-    BadResponse (its head kept) past MAX_JSON_BYTES. read1 returns what one recv
-    brings, so the clock is checked however slow the sender; urllib3 < 2.3 has no
-    read1 and falls back to bounded-size reads."""
-    raw = resp.raw
-    read = getattr(raw, "read1", None) or raw.read
-    parts, total = [], 0
-    try:
-        while True:
-            left = until - time.monotonic()
-            if left <= 0:
-                raise SlowBody()
-            _bound_next_read(resp, left)
-            data = read(size, decode_content=True)
-            if not data:
-                return b"".join(parts)
-            parts.append(data)
-            total += len(data)
-            if total > MAX_JSON_BYTES:
-                head = b"".join(parts)[:RAW_HEAD_BYTES].decode("utf-8", "replace")
-                raise BadResponse("%s answered more than %d bytes (the limit for a JSON answer); refused, "
-                                  "its first %d bytes are kept" % (_origin_text(resp.url), MAX_JSON_BYTES,
-                                                                   RAW_HEAD_BYTES),
-                                  raw_body=head, http_status=resp.status_code)
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        if until - time.monotonic() < 0.05:   # the shortened read timed out: the bound, not the network
-            raise SlowBody() from None
-        raise requests.exceptions.ConnectionError(exc) from None
-    finally:
-        resp.close()
-
-
-def _decode(resp, body):
-    try:
-        return body.decode(resp.encoding or "utf-8", errors="replace")
-    except LookupError:  # a charset Python does not know
-        return body.decode("utf-8", errors="replace")
-
-
-def _no_constant(name):
-    raise ValueError("non-finite number " + name)
-
-
-def _finite(text):
-    value = float(text)
-    if not math.isfinite(value):   # 1e999
-        raise ValueError("non-finite number " + text)
-    return value
-
-
-def _parse(resp, text):
-    ctype = resp.headers.get("Content-Type", "")
-    data = None
-    if "html" not in ctype.lower():
-        try:
-            data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
-        except RecursionError:   # a hostile 100k-deep document
-            data = None
-        except ValueError as exc:
-            data = None
-            retryable = resp.status_code == 429 or resp.status_code >= 500
-            if str(exc).startswith("non-finite") and not retryable:
-                raise BadResponse("the answer contains %s, which JSON does not allow (schema drift)"
-                                  % str(exc), raw_body=text, http_status=resp.status_code) from None
-    return Response(resp.status_code, resp.headers, text, data)
-
-
-def _origin(url):
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(scheme)
-
-
-def _origin_text(url):
-    scheme, host, port = _origin(url or "")
-    return "%s://%s:%s" % (scheme, host, port)
 
 
 def never_reached_server(exc):
@@ -225,11 +121,11 @@ class HttpClient:
                 raise SubmitOutcomeUnknown(
                     "%s %s answered a redirect (HTTP %d to %s); not followed: a submit is never re-sent "
                     "elsewhere, and the task may exist at the provider"
-                    % (method, path, resp.status_code, _origin_text(target)), http_status=resp.status_code)
-            if _origin(target) != _origin(self.base_url):
+                    % (method, path, resp.status_code, origin_text(target)), http_status=resp.status_code)
+            if origin(target) != origin(self.base_url):
                 raise TransportError("GET %s was redirected (HTTP %d) to another origin, %s; not followed, so "
-                                     "the API key stays with %s" % (path, resp.status_code, _origin_text(target),
-                                                                    _origin_text(self.base_url)),
+                                     "the API key stays with %s" % (path, resp.status_code, origin_text(target),
+                                                                    origin_text(self.base_url)),
                                      kind="redirect", http_status=resp.status_code)
             url, params = target, None
         raise TransportError("GET %s: more than %d redirects" % (path, MAX_REDIRECTS), kind="redirect")
@@ -242,13 +138,13 @@ class HttpClient:
         if until_deadline and self.deadline is not None:
             until = min(until, self.deadline)
         try:
-            body = _read_body(resp, until)
+            body = read_body(resp, until)
         except SlowBody:
             if until_deadline:
                 self._out_of_time("the answer to %s %s" % (method, path))
             raise requests.exceptions.ReadTimeout(
                 "the whole answer did not arrive within %.0fs" % (until - start)) from None
-        return _parse(resp, _decode(resp, body))
+        return parse(resp, decode(resp, body))
 
     def get_json(self, path, params=None, retry_when=None):
         """GET with retries; returns a Response with JSON data, else raises.
@@ -376,7 +272,7 @@ class HttpClient:
         read = getattr(raw, "read1", None) or raw.read
         while True:
             self._out_of_time("a download")
-            _bound_next_read(resp, self.remaining())
+            bound_next_read(resp, self.remaining())
             try:
                 data = read(size, decode_content=True)
             except (urllib3.exceptions.HTTPError, OSError) as exc:
