@@ -197,7 +197,9 @@ def test_progress_on_a_terminal_is_one_line_updated_in_place(batch, tmp_path):
 
     code, out, err = run_with_tty_stderr(batch, "run", write(tmp_path, icons(3)))
     assert code == 0, err
-    assert "\r\x1b[K[generation-batch] 3 items: " in err
+    assert "\r\x1b[K[generation-batch] [--------------------] 0/3 3 items: " in err
+    assert "\r\x1b[K[generation-batch] [####################] 3/3 3 items: 3 succeeded" in err
+    assert " unknown" not in err   # an item whose POST is under way is "submitting", not a lost submit
     assert json.loads(out)["counts"] == {"succeeded": 3}
 
 

@@ -18,7 +18,9 @@ from .. import result_document, task_status
 from ..artifact_store import RUN_ID, Run
 
 SKILL = "generation-batch"
-ORDER = ("succeeded", "running", "queued", "awaiting_payment", "failed", "canceled", "unknown", "not_submitted")
+ORDER = ("succeeded", "running", "queued", "awaiting_payment", "submitting", "failed", "canceled", "unknown",
+         "not_submitted")
+DONE = task_status.TERMINAL | {task_status.UNKNOWN}   # nothing left to poll
 
 
 def open_batch(store, manifest_path):
@@ -61,6 +63,8 @@ def item_row(item, doc, action):
     if doc:
         row.update(run_id=doc["run_id"], task_id=doc["task_id"], status=doc["status"], error=doc["error"],
                    run_dir=doc["artifacts"]["dir"], next=doc.get("next"))
+        if action == "submit" and doc["status"] == task_status.UNKNOWN and not doc["task_id"] and not doc["error"]:
+            row["status"] = "submitting"   # its intent is saved and the POST under way, not a lost submit
         row["outputs"] = [{key: out[key] for key in ("url", "kind", "path", "delivered", "delivery_error")
                            if key in out} for out in doc["outputs"]]
     if item.estimate:
@@ -78,6 +82,14 @@ def counts(rows):
 def summary_line(rows):
     total = counts(rows)
     return "%d items: %s" % (len(rows), ", ".join("%d %s" % (n, s.replace("_", " ")) for s, n in total.items()))
+
+
+def bar(rows, width=20):
+    """`[#####---------------] 5/20` for a terminal: items with nothing left to poll
+    (succeeded, failed, canceled, submit outcome unknown) over all items."""
+    done = sum(1 for row in rows if row["status"] in DONE)
+    filled = width * done // len(rows) if rows else width
+    return "[%s%s] %d/%d" % ("#" * filled, "-" * (width - filled), done, len(rows))
 
 
 def overall(rows):

@@ -236,7 +236,10 @@ class BatchRun:
 
     def _changed(self):
         rows = self._rows()
-        self.progress.status(report.summary_line(rows), key=tuple(sorted(report.counts(rows).items())))
+        line = report.summary_line(rows)
+        if self.progress.tty:   # one bar updated in place; plain lines stay short for agents' logs
+            line = "%s %s" % (report.bar(rows), line)
+        self.progress.status(line, key=tuple(sorted(report.counts(rows).items())))
         self._save()
 
     def _rows(self):
@@ -252,7 +255,8 @@ class BatchRun:
         self._saved_at = now
         run, previous, jobs, cost, notes = self.state
         rows = self._rows()
-        pending = any(row["status"] in task_status.PENDING or row["status"] == "not_submitted" for row in rows)
+        pending = any(row["status"] in task_status.PENDING or row["status"] in ("not_submitted", "submitting")
+                      for row in rows)
         doc = report.document(run, self.path, rows, simulated=self.opts.simulate, estimate=cost, notes=notes,
                               previous=previous, next_command=resume_command(self.path, self.opts) if pending else None)
         report.save(run, doc)
@@ -261,7 +265,7 @@ class BatchRun:
     @staticmethod
     def _exit_code(rows):
         statuses = [row["status"] for row in rows]
-        if any(s in task_status.PENDING or s == "not_submitted" for s in statuses):
+        if any(s in task_status.PENDING or s in ("not_submitted", "submitting") for s in statuses):
             if any(row["status"] == task_status.AWAITING_PAYMENT and (row.get("error") or {}).get("kind")
                    == ConfirmationRequired.kind for row in rows):
                 return exit_codes.NEEDS_CONFIRMATION
