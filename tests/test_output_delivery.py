@@ -25,6 +25,19 @@ def test_run_delivers_the_image_creating_folders(image_cli, sim, tmp_path):
     assert stored["outputs"][0]["delivered"] == [{"path": str(target)}]
 
 
+def test_delivered_files_get_the_users_usual_mode_not_a_temp_files_0600(image_cli, tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)   # inherited by the command: a common desktop/server umask
+    try:
+        res = image_cli("run", "--prompt", "a fox", "--output", "site/fox.png")
+    finally:
+        os.umask(old)
+    assert res.code == 0, res
+    assert stat.S_IMODE((tmp_path / "site" / "fox.png").stat().st_mode) == 0o644
+
+
 def test_several_outputs_get_numbered_names(image_cli, tmp_path):
     res = image_cli("run", "--prompt", "a fox", "--generate-count", "3", "--output", "out/fox.png")
     assert res.code == 0, res

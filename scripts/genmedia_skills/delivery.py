@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import image_processing
 from .errors import UsageError
+from .safe_files import shared_file_mode
 
 
 def spec(output, *, overwrite=False, resize=None, fmt=None, base=None, check_exists=True,
@@ -135,6 +136,7 @@ def _write(source, dest, fmt, size):
             image_processing.convert(source, tmp, fmt or _image_format(source) or "png", size)
         else:
             shutil.copyfile(source, tmp)
+        os.chmod(tmp, shared_file_mode())   # mkstemp's 0600 would hide it from a web server, CI, Docker
         os.replace(tmp, str(dest))
     except BaseException:
         if os.path.exists(tmp):

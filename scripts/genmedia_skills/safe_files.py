@@ -59,3 +59,17 @@ def open_lock(path):
         if exc.errno in (errno.ELOOP, errno.EMLINK) or os.path.islink(str(path)):
             raise _refuse(path, "a symbolic link") from None
         raise
+
+
+_umask = []
+
+
+def shared_file_mode():
+    """0o666 minus the process umask: what a plain `open()` would give a new file. Files
+    delivered into a project must be readable as the user's other files are (mkstemp
+    makes them 0600); read once, since os.umask can only be read by setting it."""
+    if not _umask:
+        current = os.umask(0o022)
+        os.umask(current)
+        _umask.append(current)
+    return 0o666 & ~_umask[0]

@@ -101,6 +101,11 @@ def load(path, context_for=None):
             item = _item(index, raw, defaults, context_for)
             if item.output:
                 target = os.path.normpath(str(path.parent / item.output))
+                inside = os.path.normpath(str(path.parent))
+                if os.path.isabs(item.output) or os.path.commonpath([inside, target]) != inside:
+                    raise UsageError("%s: output: %r leaves the manifest's folder; give a path relative to "
+                                     "the manifest, inside its folder (e.g. assets/icon.png)"
+                                     % (item.label, item.output))
                 if target in outputs:
                     raise UsageError("%s: output: %s is also the output of %s" % (item.label, item.output, outputs[target]))
                 outputs[target] = item.label
