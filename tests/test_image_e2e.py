@@ -155,6 +155,8 @@ def test_task_failure_exits_1_with_provider_message(image_cli, sim, outcome, kin
     if outcome == "moderation":
         assert "moderation" in res.json["error"]["message"] and res.json["error"]["provider_message"]
     assert res.json["next"] is None and len(submits(sim)) == 1
+    # the error also ends stderr, as one line: not only in the JSON
+    assert res.stderr.splitlines()[-1] == "giggle-generation-image: error: " + res.json["error"]["message"]
 
 
 def test_unknown_task_exits_4(image_cli):

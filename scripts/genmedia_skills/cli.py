@@ -29,6 +29,9 @@ from .errors import GenmediaError, UsageError
 from .redaction import to_json
 from .terminal_text import for_terminal
 
+# Exit codes whose result object carries an error the user must see on stderr too; 5, 6
+# and 130 end with their own "resume with" / "not submitted" lines instead.
+ENDS_IN_ERROR = (exit_codes.TASK_FAILED, exit_codes.USAGE, exit_codes.AUTH, exit_codes.PROVIDER)
 DEFAULT_TIMEOUT = 540.0   # fits the ~10 minute tool-call limit of coding agents
 EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join("  %-3d %s" % row for row in exit_codes.TABLE)
 
@@ -262,6 +265,9 @@ class SkillCLI:
             ctx = self.make_context(kw)
             document, code = handler(ctx, kw)
             emit(document)
+            error = document.get("error") if isinstance(document, dict) else None
+            if error and code in ENDS_IN_ERROR:   # the run's own error, as the last stderr line
+                self._say_error(error.get("message") or error.get("kind") or "failed")
             return code
         except GenmediaError as exc:
             return self._error(exc)
@@ -273,13 +279,16 @@ class SkillCLI:
             if ctx is not None:
                 ctx.close()
 
-    def _error(self, exc):
-        message = _one_line(exc.message)
+    def _say_error(self, message):
         try:
-            sys.stderr.write("%s: error: %s\n" % (self.name, message))
+            sys.stderr.write("%s: error: %s\n" % (self.name, _one_line(message)))
             sys.stderr.flush()
         except (AttributeError, OSError, ValueError):  # stderr closed (`2>&-`): stdout still says it
             pass
+
+    def _error(self, exc):
+        message = _one_line(exc.message)
+        self._say_error(message)
         emit({"skill": self.name, "error": dict(exc.to_dict(), message=message), "exit_code": exc.exit_code})
         return exc.exit_code
 

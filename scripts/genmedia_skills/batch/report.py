@@ -63,7 +63,7 @@ def item_row(item, doc, action):
     if doc:
         row.update(run_id=doc["run_id"], task_id=doc["task_id"], status=doc["status"], error=doc["error"],
                    run_dir=doc["artifacts"]["dir"], next=doc.get("next"))
-        if action == "submit" and doc["status"] == task_status.UNKNOWN and not doc["task_id"] and not doc["error"]:
+        if action == "submit" and doc["status"] == task_status.UNKNOWN and not doc["error"]:
             row["status"] = "submitting"   # its intent is saved and the POST under way, not a lost submit
         row["outputs"] = [{key: out[key] for key in ("url", "kind", "path", "delivered", "delivery_error")
                            if key in out} for out in doc["outputs"]]
