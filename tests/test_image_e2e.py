@@ -223,3 +223,11 @@ def test_unknown_foreign_task_leaves_no_run_and_a_known_one_is_indexed(image_cli
     first = image_cli("status", "--task-id", sub.json["task_id"])   # foreign to this artifact root
     second = image_cli("status", "--task-id", sub.json["task_id"])
     assert first.code == 0 and second.json["run_id"] == first.json["run_id"]
+
+
+def test_run_with_timeout_zero_is_refused_before_anything_is_sent(image_cli, sim):
+    res = image_cli("run", "--prompt", "x", "--timeout", "0")
+    assert res.code == 2, res
+    assert "--timeout: 0 would submit the task and stop at once" in res.stderr and "`submit`" in res.stderr
+    assert submits(sim) == []
+    assert image_cli("wait", "--task-id", "nope", "--timeout", "0").code != 2   # a single look is fine for wait

@@ -21,7 +21,7 @@ def test_key_never_leaks_across_paths(image_cli, sim, artifacts):
     outputs.append(image_cli("run", "--prompt", "lost"))
     outputs.append(image_cli("run", "--prompt", "ok", "--generate-count", "2"))
     outputs.append(image_cli("run", "--dry-run", "--prompt", "dry"))
-    outputs.append(image_cli("run", "--prompt", "x", "--timeout", "0"))
+    outputs.append(image_cli("run", "--prompt", "x", "--timeout", "0.01"))
     wrong = "sk-test-WRONGKEY-0a9b8c7d"
     outputs.append(image_cli("run", "--prompt", "x", env={"GIGGLE_API_KEY": wrong}))
     assert sorted(r.code for r in outputs) == [0, 0, 3, 4, 4, 4, 5]

@@ -167,6 +167,9 @@ class SkillCLI:
         from . import commands
 
         timeout = 0 if submit_only else self._timeout(kw)
+        if not submit_only and timeout == 0:   # a paid submit, then an immediate exit 5: surely a slip
+            raise UsageError("--timeout: 0 would submit the task and stop at once; give the seconds to wait "
+                             "(default %g), or use `submit` to only submit it" % DEFAULT_TIMEOUT)
         prepared = self.prepare_request(self._request_options(kw), ctx)
         if kw["dry_run"]:
             return commands.dry_run(ctx, prepared)
