@@ -153,3 +153,10 @@ def test_not_found_beyond_the_grace_window_is_an_unknown_task(image_cli, sim):
     res = image_cli("run", "--prompt", "x")
     assert res.code == 4 and res.json["error"]["kind"] == "unknown_task", res
     assert res.json["task_id"] and len([r for r in sim.requests if r.method == "POST"]) == 1
+
+
+def test_a_mistyped_simulator_fault_spec_is_a_usage_error_naming_the_variable(offline_cli):
+    res = offline_cli("run", "--simulate", "--prompt", "x", env={"GENMEDIA_SIM_FAULTS": "giggle.submit:http_400"})
+    assert res.code == 2, res
+    assert "GENMEDIA_SIM_FAULTS='giggle.submit:http_400'" in res.stderr and "allowed: http_500" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1

@@ -4,14 +4,21 @@ Its task state lives under <artifacts root>/.simulator, so a task submitted by
 one `run --simulate` can be resumed by a later `wait --simulate`.
 """
 
+import os
+
 from . import config
+from .errors import UsageError
 
 
 def start(artifacts_root):
     """Start a simulator; returns it (call .stop() when done)."""
-    from .simulator import Simulator
+    from .simulator import FAULTS_ENV, Simulator
 
-    return Simulator(state_dir=artifacts_root / ".simulator", time_scale=config.sim_time_scale()).start()
+    try:
+        simulator = Simulator(state_dir=artifacts_root / ".simulator", time_scale=config.sim_time_scale())
+    except ValueError as exc:   # a mistyped fault spec is the user's input, not a bug
+        raise UsageError("environment %s=%r: %s" % (FAULTS_ENV, os.environ.get(FAULTS_ENV, ""), exc)) from None
+    return simulator.start()
 
 
 def key_for(provider):
