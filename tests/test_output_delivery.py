@@ -20,6 +20,7 @@ def test_run_delivers_the_image_creating_folders(image_cli, sim, tmp_path):
     out = res.json["outputs"][0]
     assert target.read_bytes() == open(out["path"], "rb").read()
     assert out["delivered"] == [{"path": str(target)}]
+    assert "delivered %s" % target in res.stderr
     assert res.json["delivery"]["output"] == str(target)
     stored = json.loads(open(res.json["artifacts"]["json"]).read())
     assert stored["outputs"][0]["delivered"] == [{"path": str(target)}]

@@ -94,8 +94,9 @@ def missing(doc):
                for out, dest in plan(spec_, doc["outputs"]) for path, _, _ in _files(out, dest, spec_))
 
 
-def deliver(doc, warn):
-    """Copy/convert every downloaded output to its destination; records `delivered`."""
+def deliver(doc, warn, say=None):
+    """Copy/convert every downloaded output to its destination; records `delivered` and
+    says each file written (`say`), so the user sees where it went, not only the run."""
     spec_ = doc.get("delivery")
     if not spec_:
         return
@@ -117,6 +118,8 @@ def deliver(doc, warn):
                 except Exception as exc:  # the run still holds the file and its URL
                     problems.append("%s: %s" % (path, getattr(exc, "message", None) or exc))
                     continue
+                if say:
+                    say("delivered %s" % path)
             delivered.append(record)
         out["delivered"] = delivered
         out.pop("delivery_error", None)

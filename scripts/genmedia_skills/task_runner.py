@@ -228,7 +228,7 @@ class Job:
         if self.doc.get("delivery"):   # --output: into the user's project (imported only then: cold start)
             from .delivery import deliver
 
-            deliver(self.doc, ctx.progress.warn)
+            deliver(self.doc, ctx.progress.warn, ctx.progress.say)
 
     def _status_key(self):
         step = (self.doc.get("progress") or {}).get("current_step")
