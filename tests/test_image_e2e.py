@@ -231,3 +231,12 @@ def test_run_with_timeout_zero_is_refused_before_anything_is_sent(image_cli, sim
     assert "--timeout: 0 would submit the task and stop at once" in res.stderr and "`submit`" in res.stderr
     assert submits(sim) == []
     assert image_cli("wait", "--task-id", "nope", "--timeout", "0").code != 2   # a single look is fine for wait
+
+
+def test_an_unknown_option_or_command_lists_what_is_allowed(offline_cli):
+    res = offline_cli("run", "--prompt", "x", "--colour", "red")
+    assert res.code == 2 and len(res.stderr.strip().splitlines()) == 1, res
+    assert "--colour" in res.stderr and "options of `run`: " in res.stderr and "--aspect-ratio" in res.stderr
+    assert "--no-download" in res.stderr
+    res = offline_cli("frobnicate")
+    assert res.code == 2 and "'frobnicate'; commands: run, submit, status, wait, list" in res.stderr, res

@@ -255,7 +255,7 @@ class SkillCLI:
             code = command.main(args=argv, prog_name=prog, standalone_mode=False)
             return code if isinstance(code, int) else exit_codes.OK
         except click.exceptions.ClickException as exc:
-            return self._error(UsageError(exc.format_message()))
+            return self._error(UsageError(_with_allowed(exc, self.command_names())))
         except (click.exceptions.Abort, KeyboardInterrupt):
             return exit_codes.INTERRUPTED
 
@@ -294,6 +294,20 @@ class SkillCLI:
         self._say_error(message)
         emit({"skill": self.name, "error": dict(exc.to_dict(), message=message), "exit_code": exc.exit_code})
         return exc.exit_code
+
+
+def _with_allowed(exc, commands):
+    """click's message, plus what is allowed when it names something unknown (the contract:
+    every error names the value and what is allowed)."""
+    message = exc.format_message()
+    if isinstance(exc, click.exceptions.NoSuchOption) and exc.ctx is not None:
+        names = sorted(name for param in exc.ctx.command.params
+                       for name in list(param.opts) + list(getattr(param, "secondary_opts", ()))
+                       if name.startswith("--"))
+        message = "%s; options of `%s`: %s" % (message.rstrip("."), exc.ctx.info_name, ", ".join(names))
+    elif message.startswith("No such command"):
+        message = "%s; commands: %s" % (message.rstrip("."), ", ".join(commands))
+    return message
 
 
 def _delivery(kw):
