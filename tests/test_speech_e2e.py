@@ -66,6 +66,12 @@ def test_voices_under_simulate_needs_no_key(offline_speech_cli, artifacts):
     assert list(artifacts.rglob("result.json")) == []
 
 
+def test_voices_matching_nothing_say_which_languages_exist(speech_cli, sim):
+    res = speech_cli("voices", "--language", "klingon")
+    assert res.code == 0 and res.json == [], res
+    assert "no preset voice matches; languages: " in res.stderr and "zh" in res.stderr and "genders: " in res.stderr
+
+
 def test_voices_without_a_key_exits_3_and_sends_nothing(speech_cli, sim):
     res = speech_cli("voices", unset=["GIGGLE_API_KEY"])
     assert res.code == 3 and "GIGGLE_API_KEY" in res.json["error"]["message"], res

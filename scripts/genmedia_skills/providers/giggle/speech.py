@@ -55,10 +55,17 @@ class GiggleSpeech(GiggleGeneration):
             return all(not want or str(voice.get(key) or "").lower() == want.lower()
                        for key, want in (("language", language), ("gender", gender)))
 
-        return [voice for voice in voices if keep(voice)]
+        return [voice for voice in voices if keep(voice)], voices
 
 
 def voices_command(ctx, kw):
-    """`voices`: the preset voice list as a JSON array (a free GET; no task, no run)."""
-    found = ctx.adapter.voices(ctx.connect(), kw.get("language"), kw.get("gender"))
+    """`voices`: the preset voice list as a JSON array (a free GET; no task, no run). An
+    empty result says on stderr which languages and genders exist (still exit 0: a
+    filter that matches nothing is an answer)."""
+    found, every = ctx.adapter.voices(ctx.connect(), kw.get("language"), kw.get("gender"))
+    if not found and every:
+        def values(key):
+            return ", ".join(sorted({str(v.get(key)) for v in every if v.get(key)})) or "none"
+        ctx.progress.warn("no preset voice matches; languages: %s; genders: %s" % (values("language"),
+                                                                                 values("gender")))
     return found, exit_codes.OK
