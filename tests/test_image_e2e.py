@@ -174,7 +174,7 @@ def test_missing_key_exits_3_and_sends_nothing(image_cli, sim, artifacts):
 def test_rejected_key_exits_3(image_cli, sim):
     res = image_cli("run", "--prompt", "x", env={"GIGGLE_API_KEY": "sk-wrong-key-000"})
     assert res.code == 3 and res.json["error"]["kind"] == "auth", res
-    assert res.json["status"] == "failed" and res.json["task_id"] is None
+    assert res.json["status"] == "rejected" and res.json["task_id"] is None
     assert "sk-wrong-key-000" not in res.stdout + res.stderr
 
 

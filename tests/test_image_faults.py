@@ -65,7 +65,7 @@ def test_connection_refused_on_submit_is_a_transport_error(image_cli, sim):
         port = sock.getsockname()[1]
     res = image_cli("run", "--prompt", "x", env={"GIGGLE_BASE_URL": "http://127.0.0.1:%d" % port})
     assert res.code == 4 and res.json["error"]["kind"] == "transport", res
-    assert res.json["status"] == "failed" and "could not connect" in res.json["error"]["message"]
+    assert res.json["status"] == "rejected" and "could not connect" in res.json["error"]["message"]
 
 
 def test_query_outage_exits_4_with_resume_then_wait_completes(image_cli, sim):

@@ -154,7 +154,7 @@ def test_unknown_voice_is_rejected_by_the_provider_with_exit_4(speech_cli, sim):
     res = speech_cli("run", "--text", "Hello", "--voice-id", "Robot_9000")
     assert res.code == 4, res
     doc = res.json
-    assert doc["status"] == "failed" and doc["task_id"] is None and doc["next"] is None
+    assert doc["status"] == "rejected" and doc["task_id"] is None and doc["next"] is None
     assert "voice_id" in doc["error"]["message"] and "Robot_9000" in doc["error"]["message"]
     assert "voice_id" in doc["error"]["provider_message"]
     assert len(submits(sim)) == 1 and submits(sim)[0].status == 400

@@ -66,7 +66,7 @@ def test_terminal_and_pending_partition_all_but_unknown():
     assert task_status.TERMINAL.isdisjoint(task_status.PENDING)
     assert task_status.TERMINAL | task_status.PENDING | {task_status.UNKNOWN} == set(task_status.ALL)
     assert task_status.UNKNOWN not in task_status.TERMINAL | task_status.PENDING
-    assert task_status.TERMINAL == {"succeeded", "failed", "canceled"}
+    assert task_status.TERMINAL == {"succeeded", "failed", "canceled", "rejected"}
     assert task_status.PENDING == {"queued", "running", "awaiting_payment"}
     assert isinstance(task_status.TERMINAL, frozenset) and isinstance(task_status.PENDING, frozenset)
 

@@ -16,6 +16,7 @@ _STATUS_LINE = {
     "running": "Still running at the provider",
     "awaiting_payment": "Waiting for payment confirmation",
     "unknown": "Unknown: the submit's answer never arrived",
+    "rejected": "Not submitted: the provider refused the request or was never reached (no task exists)",
 }
 
 

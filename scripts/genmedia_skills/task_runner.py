@@ -106,11 +106,12 @@ class Job:
             result_document.add_note(self.doc, "nothing was resubmitted: a second submit could be charged "
                                                "twice; check the provider's dashboard before trying again")
             return self.fail(exc, task_status.UNKNOWN)
-        except GenmediaError as exc:  # rejected: no task was started
-            if self.doc["task_id"]:
+        except GenmediaError as exc:  # refused, or never reached the provider
+            if self.doc["task_id"]:   # a task exists (multi-step submit): it failed at the provider
                 result_document.add_note(self.doc, "the provider created %s but refused to start it"
                                          % self.doc["task_id"])
-            return self.fail(exc, task_status.FAILED)
+                return self.fail(exc, task_status.FAILED)
+            return self.fail(exc, task_status.REJECTED)   # no task: not a task that failed
         self.doc["request"]["body"] = prepared.display_body()  # e.g. uploaded references' keys filled in
         if self.doc["task_id"] != task_id:
             self.record_task_id(task_id)

@@ -11,9 +11,10 @@ SUCCEEDED = "succeeded"
 FAILED = "failed"
 CANCELED = "canceled"
 UNKNOWN = "unknown"   # the submit's outcome is unknown: nothing to poll
+REJECTED = "rejected"   # the submit was refused or never reached the provider: no task exists
 
-ALL = (QUEUED, RUNNING, AWAITING_PAYMENT, SUCCEEDED, FAILED, CANCELED, UNKNOWN)
-TERMINAL = frozenset((SUCCEEDED, FAILED, CANCELED))
+ALL = (QUEUED, RUNNING, AWAITING_PAYMENT, SUCCEEDED, FAILED, CANCELED, UNKNOWN, REJECTED)
+TERMINAL = frozenset((SUCCEEDED, FAILED, CANCELED, REJECTED))
 PENDING = frozenset((QUEUED, RUNNING, AWAITING_PAYMENT))
 
 

@@ -18,7 +18,7 @@ from .. import result_document, task_status
 from ..artifact_store import RUN_ID, Run
 
 SKILL = "generation-batch"
-ORDER = ("succeeded", "running", "queued", "awaiting_payment", "submitting", "failed", "canceled", "unknown",
+ORDER = ("succeeded", "running", "queued", "awaiting_payment", "submitting", "failed", "rejected", "canceled", "unknown",
          "not_submitted")
 DONE = task_status.TERMINAL | {task_status.UNKNOWN}   # nothing left to poll
 

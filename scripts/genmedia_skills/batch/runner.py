@@ -60,7 +60,7 @@ def plan(items, previous, store, opts):
             planned.append((item, "done", run, doc))
         elif status in task_status.PENDING and doc.get("task_id"):
             planned.append((item, "poll", run, doc))
-        elif status in (task_status.FAILED, task_status.CANCELED):
+        elif status in (task_status.FAILED, task_status.CANCELED, task_status.REJECTED):
             planned.append((item, "submit" if opts.retry_failed else "report", None if opts.retry_failed else run,
                             None if opts.retry_failed else doc))
         elif status == task_status.UNKNOWN and not doc.get("task_id"):
