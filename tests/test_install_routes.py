@@ -85,7 +85,7 @@ def workdir(tmp_path):
     """An unrelated folder holding the reference image some examples name."""
     folder = tmp_path / "somewhere-else"
     folder.mkdir()
-    (folder / "photo.png").write_bytes(png_bytes())
+    (folder / "photo.png").write_bytes(png_bytes(640, 480))
     return folder
 
 

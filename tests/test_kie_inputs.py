@@ -60,6 +60,13 @@ def test_bad_input_is_exit_2_naming_field_value_and_allowed(offline, script, arg
     assert len(res.stderr.strip().splitlines()) == 1
 
 
+def test_an_image_outside_the_models_pixel_limits_is_refused_before_the_upload(offline):
+    res = offline(IMAGE, "run", "--model", "recraft/remove-background", "--image", "ok.png")
+    assert res.code == 2, res
+    assert res.json["error"]["message"] == ("--image: ok.png is 4x3 px; recraft/remove-background takes "
+                                            "images 256 to 4096 px on each side")
+
+
 def test_values_are_typed_by_each_models_schema(offline):
     def body(*args):
         res = offline(VIDEO, "run", "--dry-run", "--prompt", "p", *args)

@@ -87,7 +87,7 @@ def test_skill_examples_run(skill_dir, fast_sim, artifacts, tmp_path):
                 "KIE_BASE_URL": fast_sim.base_url, "KIE_UPLOAD_BASE_URL": fast_sim.base_url,
                 "CREATOK_API_KEY": TEST_KEY, "CREATOK_BASE_URL": fast_sim.base_url,
                 "GENMEDIA_POLL_SCALE": "0.001", "GENMEDIA_SIM_TIME_SCALE": "0.001"})
-    (tmp_path / "photo.png").write_bytes(png_bytes())
+    (tmp_path / "photo.png").write_bytes(png_bytes(640, 480))
     for name, content in example_files(skill_dir).items():
         (tmp_path / name).write_text(content)
     commands = examples(skill_dir)

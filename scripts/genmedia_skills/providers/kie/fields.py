@@ -111,7 +111,8 @@ def _value(flag, model, field, spec, raw, uploads, references):
             raise UsageError("%s: given %d times; %s takes one image in %s" % (flag, len(items), model, field))
         parsed = []
         for item in items:
-            ref, local = parse_media(flag, item, spec.get("x-max-bytes"), model)
+            ref, local = parse_media(flag, item, spec.get("x-max-bytes"), model,
+                                     (spec.get("x-min-side"), spec.get("x-max-side")))
             references.append(ref)
             if local is not None:
                 uploads.append(local)

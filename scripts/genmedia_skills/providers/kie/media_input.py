@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from ...errors import UsageError
+from ...image_dimensions import image_size
 from ...references import Reference, image_format
 
 ALLOWED_FORMATS = ("jpeg", "png", "webp")
@@ -28,7 +29,21 @@ class LocalFile:
         return self.sha256[:32] + EXTENSIONS[self.format]
 
 
-def _local(flag, text, max_bytes, model):
+def _check_sides(flag, text, path, sides, model):
+    """KIE's pixel limits for this input, when the model states them (x-min-side, x-max-side)."""
+    low, high = sides
+    if low is None and high is None:
+        return
+    size = image_size(path)
+    if size is None:
+        return   # a header we cannot read: KIE decides
+    if (low is not None and min(size) < low) or (high is not None and max(size) > high):
+        raise UsageError("%s: %s is %dx%d px; %s takes images %s px on each side"
+                         % (flag, text, size[0], size[1], model,
+                            "%s to %s" % (low or 1, high) if high else "at least %d" % low))
+
+
+def _local(flag, text, max_bytes, model, sides=(None, None)):
     path = Path(os.path.expanduser(text)).resolve()
     try:
         if not path.is_file():
@@ -49,11 +64,13 @@ def _local(flag, text, max_bytes, model):
     if fmt not in ALLOWED_FORMATS:
         raise UsageError("%s: %s is %s; allowed: JPEG, PNG or WebP" % (flag, text, "a %s image" % fmt if fmt
                                                                        else "not an image"))
+    _check_sides(flag, text, path, sides, model)
     return LocalFile(path, size, digest.hexdigest(), fmt)
 
 
-def parse_media(flag, raw, max_bytes, model):
-    """(Reference, LocalFile or None) for one value of an image flag."""
+def parse_media(flag, raw, max_bytes, model, sides=(None, None)):
+    """(Reference, LocalFile or None) for one value of an image flag; `sides` is the
+    model's (min, max) pixels per side for local files (a URL is KIE's to check)."""
     text = str(raw or "").strip()
     if not text:
         raise UsageError("%s: empty value; give an http(s) URL or an image file path" % flag)
@@ -66,6 +83,6 @@ def parse_media(flag, raw, max_bytes, model):
     if text.startswith("file:"):
         text = text[5:]
     if os.path.exists(os.path.expanduser(text)):
-        local = _local(flag, text, max_bytes, model)
+        local = _local(flag, text, max_bytes, model, sides)
         return Reference("file", local.placeholder, local.record), local
     raise UsageError("%s: %r is neither an http(s) URL nor an existing image file" % (flag, text[:80]))
