@@ -149,7 +149,7 @@ def test_the_skill_md_example_runs_verbatim_and_a_rerun_submits_nothing(artifact
 
     manifest = example_files(ROOT / "skills" / "generation-batch")["assets.json"]
     (tmp_path / "assets.json").write_text(manifest)
-    (tmp_path / "photo.png").write_bytes(png_bytes())   # the background-removal item's input
+    (tmp_path / "photo.png").write_bytes(png_bytes(640, 480))   # the background-removal item's input
     cli = Cli(BATCH, base_env(artifacts), tmp_path)
     res = cli("run", "assets.json", "--simulate", "--yes")
     assert res.code == 0, res
