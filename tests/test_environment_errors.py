@@ -103,14 +103,16 @@ def test_a_task_id_with_invalid_utf8_is_a_usage_error(image_cli, sim):
 
 
 SITECUSTOMIZE = '''
-import os, signal, sys
+import sys
 
 class InterruptOnImport:
-    """Deliver SIGINT while the runtime's dependencies load, as a Ctrl-C at start-up does."""
+    """A Ctrl-C while the runtime's dependencies load. Python's SIGINT handler raises
+    KeyboardInterrupt at the next bytecode it runs; raised here directly, at a known
+    point (a real os.kill could land in a GC callback, where it is only printed)."""
     def find_spec(self, name, path=None, target=None):
         if name == "typer":
             sys.meta_path.remove(self)
-            os.kill(os.getpid(), signal.SIGINT)
+            raise KeyboardInterrupt
         return None
 
 sys.meta_path.insert(0, InterruptOnImport())
