@@ -35,3 +35,17 @@ def test_key_never_leaks_across_paths(image_cli, sim, artifacts):
     # the key did reach the provider, in the header only
     assert all(r.headers.get("x-auth") in (TEST_KEY, wrong) for r in sim.requests if r.route != "media")
     assert not [r for r in sim.requests if TEST_KEY in json.dumps(r.query) + r.path]
+
+
+def test_a_key_echoed_by_kie_or_creatok_in_a_failure_is_never_written(sim, artifacts, tmp_path):
+    """The redaction point is shared: a provider repeating the key in its failure message
+    (KIE's failMsg, CreatOK's error) reaches no output, exactly as for giggle."""
+    from conftest import ROOT, sim_cli
+
+    for script in (ROOT / "skills" / "kie-generation-image" / "scripts" / "generate_image.py",
+                   ROOT / "skills" / "creatok-generate-image" / "scripts" / "generate_image.py"):
+        sim.outcomes.add("fail", message="invalid token %s for this account" % TEST_KEY)
+        res = sim_cli(script, sim, artifacts, tmp_path)("run", "--prompt", "x", "--yes")
+        assert res.code == 1, res
+        assert "invalid token" in res.json["error"]["message"] and TEST_KEY not in res.stdout + res.stderr
+    assert scan_for_key(artifacts) == []
