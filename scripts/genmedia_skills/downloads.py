@@ -14,8 +14,6 @@ import os
 import secrets
 from urllib.parse import urlsplit
 
-import requests
-
 from . import media_types, result_expiry
 from .errors import GenmediaError, OutOfTime
 from .safe_files import UnsafePath, create_exclusive, real_dir
@@ -49,6 +47,8 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes):
         raise
     except OSError as exc:
         raise DownloadError("cannot write %s: %s" % (dest_dir, exc)) from None
+    import requests   # loaded already by the client that streams; here only for its exceptions
+
     resp = http.stream(url)
     try:
         if resp.status_code != 200:

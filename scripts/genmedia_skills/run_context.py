@@ -8,7 +8,6 @@ import sys
 from . import config, simulation
 from .artifact_store import ArtifactStore
 from .errors import RunNotSaved
-from .http_client import HttpClient
 from .progress import Progress
 from .retry_policy import RetryPolicy
 from .redaction import register_secret
@@ -63,6 +62,8 @@ class RunContext:
         if self._http is None:
             creds = self.credentials()
             scale = self.poll_scale  # backoff shrinks with the poll scale; Retry-After never does
+            from .http_client import HttpClient   # requests loads here: list/show/--dry-run never need it
+
             self._http = HttpClient(creds.base_url, self.adapter.headers(creds.api_key),
                                     config.http_timeouts(), on_retry=self.progress.warn,
                                     policy=RetryPolicy(base=0.5 * scale, cap=8.0 * scale),
