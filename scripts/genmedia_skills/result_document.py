@@ -55,9 +55,14 @@ def add_note(doc, note):
 def merge_stored(doc, stored, polls_base):
     """Another process may have polled since `doc` was read (the caller holds the run lock):
     add our polls since then (doc polls - polls_base) to the stored count and keep its
-    notes, so concurrent commands on one run lose no update."""
+    notes and payment facts (they only accumulate), so concurrent commands on one run
+    lose no update."""
     if not isinstance(stored, dict):
         return
+    if "payment" in doc and isinstance(stored.get("payment"), dict):
+        for key, value in stored["payment"].items():
+            if value is not None and doc["payment"].get(key) is None:
+                doc["payment"][key] = value
     polls, notes = stored.get("polls"), stored.get("notes")
     if isinstance(polls, int) and not isinstance(polls, bool) and polls >= 0:
         doc["polls"] = polls + max(0, doc["polls"] - polls_base)

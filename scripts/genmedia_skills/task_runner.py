@@ -58,11 +58,6 @@ class Job:
 
     def _write(self):
         """Write the document; the caller holds the run lock."""
-        if "payment" in self.doc:  # payment facts only accumulate: never drop another process's
-            stored = (self.run.read() or {}).get("payment") or {}
-            for key, value in stored.items():
-                if value is not None and self.doc["payment"].get(key) is None:
-                    self.doc["payment"][key] = value
         result_document.merge_stored(self.doc, self.run.read(), self.polls_base)
         self.doc["updated_at"] = result_document.now_iso()
         result_document.check(self.doc)
