@@ -22,12 +22,7 @@ from pathlib import Path
 
 from . import task_index
 from .redaction import redact, redact_bytes, to_json
-from .safe_files import UnsafePath, open_lock, real_dir
-
-try:
-    import fcntl
-except ImportError:  # Windows: atomic replace still keeps every file whole
-    fcntl = None
+from .safe_files import UnsafePath, exclusive_lock, real_dir
 
 SKILL_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 RUN_ID = re.compile(r"^\d{8}T\d{9}Z-[0-9a-f]{6}$")
@@ -49,20 +44,6 @@ def atomic_write(path, data):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-@contextlib.contextmanager
-def exclusive_lock(path):
-    """Hold an exclusive flock on `path` (created if missing) for the with-block."""
-    if fcntl is None:
-        yield
-        return
-    fd = open_lock(path)   # never through a planted symlink
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)   # closing releases the lock
 
 
 _last_ms = [0]

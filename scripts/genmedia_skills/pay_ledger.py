@@ -22,14 +22,12 @@ from pathlib import Path
 
 from .artifact_store import atomic_write
 from .errors import ProviderError
+from .safe_files import UnsafePath, open_lock
 
 try:
     import fcntl
 except ImportError:  # Windows: the hard-link claim alone keeps it check-and-set
     fcntl = None
-
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-
 
 class LedgerUnavailable(ProviderError):
     """The ledger cannot be written: nothing may be paid (exit 4)."""
@@ -63,7 +61,7 @@ class PayLedger:
 
     def _unavailable(self, exc):
         return LedgerUnavailable("cannot use the pay ledger %s (%s); set GENMEDIA_STATE_DIR to a writable "
-                                 "folder: nothing was paid" % (self.dir, exc.strerror or exc))
+                                 "folder: nothing was paid" % (self.dir, getattr(exc, "strerror", None) or exc))
 
     @contextlib.contextmanager
     def _locked(self, provider):
@@ -72,8 +70,8 @@ class PayLedger:
             folder.mkdir(parents=True, exist_ok=True)
             if folder.is_symlink():
                 raise OSError("%s is a symlink" % folder)
-            fd = os.open(str(folder / ".lock"), os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
-        except OSError as exc:
+            fd = open_lock(folder / ".lock")
+        except (OSError, UnsafePath) as exc:
             raise self._unavailable(exc) from None
         try:
             if fcntl is not None:

@@ -8,10 +8,16 @@ lock file is opened with O_NOFOLLOW, and a directory we write into must be a rea
 directory, not a link to one.
 """
 
+import contextlib
 import errno
 import os
 import stat
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: atomic replace still keeps every file whole
+    fcntl = None
 
 from .errors import GenmediaError
 
@@ -59,6 +65,20 @@ def open_lock(path):
         if exc.errno in (errno.ELOOP, errno.EMLINK) or os.path.islink(str(path)):
             raise _refuse(path, "a symbolic link") from None
         raise
+
+
+@contextlib.contextmanager
+def exclusive_lock(path):
+    """Hold an exclusive flock on `path` (created if missing) for the with-block."""
+    if fcntl is None:
+        yield
+        return
+    fd = open_lock(path)   # never through a planted symlink
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)   # closing releases the lock
 
 
 _umask = []

@@ -11,11 +11,7 @@ import os
 import threading
 
 from . import config
-
-try:
-    import fcntl
-except ImportError:  # Windows: threads of one process still serialize
-    fcntl = None
+from .safe_files import exclusive_lock
 
 _thread_lock = threading.Lock()
 
@@ -27,20 +23,14 @@ def locked_json(name):
     root = config.state_dir()
     root.mkdir(parents=True, exist_ok=True)
     path = root / name
-    with _thread_lock, open(str(path) + ".lock", "a+") as lock:
-        if fcntl is not None:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+    with _thread_lock, exclusive_lock(str(path) + ".lock"):
         try:
-            try:
-                doc = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                doc = {}
-            if not isinstance(doc, dict):
-                doc = {}
-            yield doc
-            tmp = path.with_name(".%s.%d.tmp" % (path.name, os.getpid()))
-            tmp.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
-            os.replace(str(tmp), str(path))
-        finally:
-            if fcntl is not None:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            doc = {}
+        if not isinstance(doc, dict):
+            doc = {}
+        yield doc
+        tmp = path.with_name(".%s.%d.tmp" % (path.name, os.getpid()))
+        tmp.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
+        os.replace(str(tmp), str(path))
