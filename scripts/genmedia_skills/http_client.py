@@ -58,8 +58,11 @@ def _describe(exc):
 
 class HttpClient:
     def __init__(self, base_url, headers, timeouts, policy=None, on_retry=None, sleep=time.sleep,
-                 time_scale=1.0, bases=None, on_note=None):
+                 time_scale=1.0, bases=None, on_note=None, identity=None):
         self.base_url = base_url.rstrip("/")
+        # which service this is, for caches of uploads: the base URL, or for the simulator
+        # its state (its port changes with every process, its uploads stay)
+        self.identity = identity or self.base_url
         # provider seconds -> real seconds (rate windows, waits the provider asks for in prose)
         self.time_scale = time_scale
         # a provider's other hosts by role, e.g. {"upload": "https://..."} (adapter.extra_bases)
@@ -285,18 +288,24 @@ class HttpClient:
     def put_bytes(self, url, data, content_type):
         """PUT raw bytes to a presigned upload URL. None of the provider's headers go along:
         the URL's signature is the auth (storage refuses a second one). Retried like a GET
-        (a PUT of the same bytes to the same key is idempotent)."""
+        (a PUT of the same bytes to the same key is idempotent). `data`: bytes, or a callable
+        that opens the body afresh for each attempt (a file streams instead of sitting in memory)."""
         attempt = 0
         while True:
             attempt += 1
             retry_after = None
             self._out_of_time("an upload")
+            body = data() if callable(data) else data
             try:
-                resp = requests.put(url, data=data, timeout=self._timeouts(), allow_redirects=False,
+                resp = requests.put(url, data=body, timeout=self._timeouts(), allow_redirects=False,
                                     headers={"User-Agent": USER_AGENT, "Content-Type": content_type})
             except requests.exceptions.RequestException as exc:
                 problem, status = _describe(exc), None
-            else:
+                resp = None
+            finally:
+                if body is not data:
+                    body.close()
+            if resp is not None:
                 status = resp.status_code
                 if 200 <= status < 300:
                     return status

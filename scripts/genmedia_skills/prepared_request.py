@@ -25,9 +25,18 @@ class Prepared:
     def endpoint(self):
         return "%s %s" % (self.method, self.path)
 
+    def fill(self, placeholder, value):
+        """Put `value` (e.g. an uploaded file's asset_id) where `placeholder` stands, here and
+        in the request that goes first."""
+        self.body = _swap(self.body, {placeholder: value})
+        if self.before is not None:
+            self.before.fill(placeholder, value)
+
     def check(self):
-        """Validate the body against its request schema before anything is sent."""
-        problems = schema_registry.errors(self.schema, self.body)
+        """Validate the body against its request schema before anything is sent (a file
+        still to upload counts as a value its field accepts)."""
+        samples = {r.placeholder: r.sample for r in self.references if getattr(r, "sample", None)}
+        problems = schema_registry.errors(self.schema, _swap(self.body, samples) if samples else self.body)
         if problems:
             raise UsageError("request body does not match %s: %s" % (self.schema, "; ".join(problems)))
         if self.before is not None:
@@ -39,6 +48,15 @@ class Prepared:
         (safe to print and store: result.json records references by sha256 only)."""
         records = iter([r.record for r in self.references if r.kind == "base64"])
         return _elide(copy.deepcopy(self.body), records)
+
+
+def _swap(node, values):
+    """A copy of `node` with every string that is a key of `values` replaced by its value."""
+    if isinstance(node, dict):
+        return {k: _swap(v, values) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_swap(v, values) for v in node]
+    return values.get(node, node) if isinstance(node, str) else node
 
 
 def _elide(node, records):

@@ -94,6 +94,18 @@ def _from_url(option, url):
     return Reference("url", url, {"type": "url", "value": url})
 
 
+def local_file(text):
+    """The path `text` names when parse_reference would read it as a local file, else None
+    (a provider may upload such a file instead of inlining it)."""
+    text = (text or "").strip()
+    prefix, sep, rest = text.partition(":")
+    if sep and prefix in _PREFIXES and not rest.startswith("//"):
+        return rest.strip() or None if prefix == "file" else None
+    if text.startswith(("http://", "https://")) or text[:5].lower() == "data:":
+        return None
+    return text if text and os.path.exists(os.path.expanduser(text)) else None
+
+
 def parse_reference(option, text):
     """One command-line reference -> Reference, or UsageError naming the option and value."""
     text = (text or "").strip()

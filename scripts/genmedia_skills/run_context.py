@@ -67,7 +67,8 @@ class RunContext:
             self._http = HttpClient(creds.base_url, self.adapter.headers(creds.api_key),
                                     config.http_timeouts(), on_retry=self.progress.warn,
                                     policy=RetryPolicy(base=0.5 * scale, cap=8.0 * scale),
-                                    time_scale=scale, bases=creds.bases, on_note=self.progress.say)
+                                    time_scale=scale, bases=creds.bases, on_note=self.progress.say,
+                                    identity=("simulator:%s" % self._simulator.state_dir) if self.simulated else None)
         return self._http
 
     def unwritable(self, exc):

@@ -23,7 +23,7 @@ def aimv_options(
     lyrics: Annotated[Optional[str], typer.Option("--lyrics", help="Your lyrics (custom mode, with --style and --title).")] = None,
     style: Annotated[Optional[str], typer.Option("--style", help="Music style (custom mode).")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Song title (custom mode).")] = None,
-    music_asset_id: Annotated[Optional[str], typer.Option("--music-asset-id", help="An uploaded track's asset_id (upload mode).")] = None,
+    music_asset_id: Annotated[Optional[str], typer.Option("--music-asset-id", help="Upload mode: an uploaded track's asset_id, or a local audio file (uploaded first).")] = None,
     vocal_gender: Annotated[Optional[str], typer.Option("--vocal-gender", help="Prompt mode: " + catalog.allowed(CATALOG, "vocal_gender") + " (default auto).")] = None,
     instrumental: Annotated[bool, typer.Option("--instrumental", help="Prompt mode: no vocals.")] = False,
     reference_image: Annotated[Optional[str], typer.Option("--reference-image", help="The reference image (required): asset_id, URL, raw base64 or a local file (prefix asset_id:, url:, base64:, file: to be explicit).")] = None,

@@ -82,8 +82,11 @@ class GiggleGeneration:
         return PollSchedule()
 
     def submit(self, http, prepared, record_task_id=None):
-        """POST once; returns the task_id (single-step submits need no early record)."""
-        resp = http.submit_json(prepared.path, prepared.body)
+        """POST once; returns the task_id (single-step submits need no early record). Local
+        files that go as assets are uploaded first."""
+        from .upload import resolve
+
+        resp = http.submit_json(prepared.path, resolve(http, prepared))
         return unwrap(resp, "giggle/submit.response.json", "submit")["task_id"]
 
     def query(self, http, task_id):

@@ -9,8 +9,8 @@ from ... import catalog
 from ...errors import UsageError
 from ...poll_schedule import PollSchedule
 from ...prepared_request import Prepared
-from ...references import parse_reference
 from .api import GiggleGeneration
+from .upload import reference
 
 CATALOG = "giggle/image-catalog.json"
 T2I_PATH = "/api/v1/generation/text-to-image"
@@ -40,7 +40,7 @@ class GiggleImage(GiggleGeneration):
         if not count_def["minimum"] <= count <= count_def["maximum"]:
             raise UsageError("--generate-count: %r is out of range; allowed %d to %d"
                              % (count, count_def["minimum"], count_def["maximum"]))
-        refs = [parse_reference("--reference-images", raw) for raw in (opts.get("reference_images") or [])]
+        refs = [reference("--reference-images", raw) for raw in (opts.get("reference_images") or [])]
         if not refs:
             if opts.get("watermark"):
                 raise UsageError("--watermark: applies to image-to-image only; add --reference-images")

@@ -14,9 +14,10 @@ from ... import catalog, task_status
 from ...errors import ProviderError, TaskFailed, UsageError
 from ...poll_schedule import PollSchedule
 from ...prepared_request import Prepared
-from ...references import parse_reference
+from ...references import local_file
 from ...task_status import Snapshot
 from .api import GiggleGeneration, unwrap
+from .upload import LocalFile, reference, resolve
 
 CATALOG = "giggle/aimv-catalog.json"
 CREATE_PATH = "/api/v1/project/create"
@@ -55,8 +56,9 @@ def _music(opts):
         return body
     if opts.get("instrumental") or opts.get("vocal_gender") is not None:
         raise UsageError("--instrumental/--vocal-gender: only with --prompt (music from a description)")
-    if asset:
-        return {"music_generate_type": "upload", "music_asset_id": asset}
+    if asset:   # a local file is uploaded (prepare puts its placeholder here)
+        return {"music_generate_type": "upload", "music_asset_id": asset[len("asset_id:"):].strip()
+                if asset.startswith("asset_id:") else asset}
     for key, value in custom.items():
         if not value:
             raise UsageError("--%s: missing; custom music needs --lyrics, --style and --title" % key)
@@ -109,9 +111,13 @@ class GiggleTrustee(GiggleGeneration):
         if not opts.get("reference_image"):
             raise UsageError("--reference-image: missing; the music video needs one reference image "
                              "(an asset_id, a URL, raw base64 or a local image file)")
-        ref = parse_reference("--reference-image", opts["reference_image"])
+        ref = reference("--reference-image", opts["reference_image"])
         body["reference_image" if ref.kind == "asset_id" else "reference_image_url"] = ref.value
         refs = [ref]
+        if body.get("music_asset_id") and local_file(body["music_asset_id"]):   # the field takes assets only
+            track = LocalFile("--music-asset-id", local_file(body["music_asset_id"]), media="audio")
+            body["music_asset_id"] = track.placeholder
+            refs.append(track)
         name = _text(opts, "name") or (body.get("title") or body.get("prompt") or "genmedia music video")[:60]
         create = Prepared(CREATE_PATH, {"name": name, "type": self.project_type, "aspect": aspect,
                                         "mode": "trustee"}, schema="giggle/project-create.request.json", model=None)
@@ -119,6 +125,7 @@ class GiggleTrustee(GiggleGeneration):
                         before=create, notes=["music: " + body["music_generate_type"]])
 
     def submit(self, http, prepared, record_task_id=None):
+        resolve(http, prepared)   # uploads before the project exists: a failed one leaves no orphan
         first = prepared.before
         resp = http.submit_json(first.path, first.body)
         project_id = unwrap(resp, "giggle/project-create.response.json", "project create")["project_id"]

@@ -9,8 +9,8 @@ from ... import catalog
 from ...errors import UsageError
 from ...poll_schedule import PollSchedule
 from ...prepared_request import Prepared
-from ...references import parse_reference
 from .api import GiggleGeneration
+from .upload import reference
 
 CATALOG = "giggle/video-catalog.json"
 T2V_PATH = "/api/v1/generation/text-to-video"
@@ -52,7 +52,7 @@ class GiggleVideo(GiggleGeneration):
                                                                                   key.replace("_", " ")))
                 value = value[0] if value else None
             if value is not None:
-                frame = parse_reference(option, value)
+                frame = reference(option, value)
                 body[key] = frame.payload()
                 frames.append(frame)
         if not frames:
