@@ -22,7 +22,8 @@ from test_skill_docs import SKILL_DIRS, examples
 PACKAGE = ROOT / "scripts" / "genmedia_skills"
 INSTALL_LINE = ("uv tool install genmedia-skills", "pip install genmedia-skills")
 CROSS_SKILLS = ("generation-tasks", "generation-batch")   # they work on other skills' runs
-GENERATORS = [d for d in SKILL_DIRS if d.name not in CROSS_SKILLS]
+UPLOADERS = ("giggle-files-management",)   # no task to run: uploads
+GENERATORS = [d for d in SKILL_DIRS if d.name not in CROSS_SKILLS + UPLOADERS]
 IDS = [d.name for d in GENERATORS]
 
 
@@ -215,3 +216,16 @@ def test_bundle_without_dependencies_says_how_to_install(envs, tmp_path):
                   user_env(tmp_path), tmp_path)
     assert console.returncode == 4 and "jsonschema" in console.stderr and INSTALL_LINE[0] in console.stderr
     assert len(console.stderr.splitlines()) == 1
+
+
+def test_files_skill_copied_alone_uploads_through_the_installed_runtime(envs, workdir, tmp_path):
+    alone = copy_alone(ROOT / "skills" / "giggle-files-management", tmp_path)
+    home = tmp_path / "home"
+    proc = run([envs.python(envs.fresh), alone / "scripts" / "upload.py", "upload", "photo.png", "--simulate"],
+               user_env(home), workdir)
+    assert proc.returncode == 0, proc.stderr
+    asset = json.loads(proc.stdout)["assets"][0]
+    assert asset["type"] == "image" and asset["asset_id"] and asset["public"] is False
+    nothing = run([envs.python(envs.bare), alone / "scripts" / "upload.py", "upload", "photo.png", "--simulate"],
+                  user_env(home), workdir)
+    assert_install_hint(nothing, "genmedia_skills")
