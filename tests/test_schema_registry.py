@@ -64,6 +64,8 @@ REQUEST_OK = {
     "giggle/mv-submit.request.json": {"project_id": "p", "aspect": "9:16", "music_generate_type": "prompt",
                                       "scene_description": "", "subtitle_enabled": False, "prompt": "a song"},
     "giggle/mv-retry.request.json": {"project_id": "p", "current_step": "shot"},
+    "giggle/asset-presign.request.json": {"file_name": "a.png", "content_type": "image/png", "is_public": False},
+    "giggle/asset-register.request.json": {"object_key": "uploads/k/a.png", "name": "a.png"},
 }
 REQUEST_OK.update({"kie/%s.request.json" % stem: _kie_request(stem) for stem in KIE_INPUTS})
 
