@@ -1,4 +1,4 @@
-"""The create rate window shared by every process of a user (genmedia_skills.rate_limit)."""
+"""The create rate window shared by every process of a user (genmedia_skills.http.rate_limit)."""
 
 import json
 import subprocess
@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from conftest import ROOT
-from genmedia_skills import rate_limit
-from genmedia_skills.errors import TransportError
+from genmedia_skills.http import rate_limit
+from genmedia_skills.core.errors import TransportError
 
 
 class Clock:

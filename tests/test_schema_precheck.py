@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from genmedia_skills import schema_registry
-from genmedia_skills.schema_precheck import Prover
+from genmedia_skills.validation import schema_registry
+from genmedia_skills.validation.schema_precheck import Prover
 
 PROVER = Prover(schema_registry._documents())
 NAMES = [p.relative_to(schema_registry.SCHEMAS_DIR).as_posix() for p in schema_registry.schema_files()]
