@@ -8,8 +8,6 @@ task id alone is enough.
 import sys
 from typing import Optional
 
-import typer
-
 from ..core import exit_codes, task_status
 from ..command.cli import (
     ARTIFACTS,
@@ -124,16 +122,9 @@ class TasksCLI(SkillCLI):
     def make_context(self, kw):
         return _Context(kw)
 
-    def command_names(self):
-        return ["list", "show", "status", "wait"]
-
-    def app(self):
-        from ..command.cli import EXIT_CODES_HELP
-
-        app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
-                          rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
+    def commands(self):
         common = [SIMULATE, ARTIFACTS, QUIET]
-        table = [
+        return [
             ("list", _list, [SKILL_FILTER, PROVIDER, STATUS, SINCE, LIMIT, ARTIFACTS, QUIET],
              "Runs of every skill, newest first (JSON on stdout; a table on stderr at a terminal)."),
             ("show", _show, [TASK_ID, SKILL_FILTER, ARTIFACTS, QUIET], "The saved record of a task; nothing is sent."),
@@ -142,9 +133,6 @@ class TasksCLI(SkillCLI):
             ("wait", _routed("cmd_wait"), [TASK_ID, SKILL_FILTER, TIMEOUT, YES, DOWNLOAD] + DELIVERY + common,
              "Resume waiting for a task until it finishes or --timeout, through the skill that made it."),
         ]
-        for name, handler, params, doc in table:
-            app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params))
-        return app
 
 
 TASKS = SKILL = TasksCLI()
