@@ -71,7 +71,7 @@ def test_send_within_resends_only_refusals_and_gives_up_with_no_task(state):
 WORKER = """
 import json, sys, time
 sys.path.insert(0, %r)
-from genmedia_skills import rate_limit
+from genmedia_skills.http import rate_limit
 window = rate_limit.SlidingWindow("procs", 5, 0.5)
 stamps = []
 for _ in range(6):
