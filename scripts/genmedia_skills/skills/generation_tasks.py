@@ -48,7 +48,8 @@ class _Context:
 def _list(ctx, kw):
     from ..command.commands import run_summary
     from ..core.errors import UsageError
-    from ..task_lookup import generation_skills, newest_first, since_stamp
+    from ..store import run_index
+    from ..task_lookup import generation_skill_names, newest_first, since_stamp
 
     status, provider, limit = kw["status_filter"], kw["provider"], kw["limit"]
     if status and status not in task_status.ALL:
@@ -57,11 +58,17 @@ def _list(ctx, kw):
         raise UsageError("--provider: %r is not one of: %s" % (provider, ", ".join(PROVIDERS)))
     if limit < 1:
         raise UsageError("--limit: %r must be at least 1" % (limit,))
-    skills = [(n, s) for n, s in generation_skills(kw["skill"]) if not provider or s.adapter.provider == provider]
+    names = [name for name in generation_skill_names(kw["skill"])   # skills are named <provider>-...
+             if not provider or name.split("-")[0] == provider]
     rows = []
-    for name, skill, run in newest_first(ctx.store, skills, since_stamp(kw["since"])):
+    for name, run in newest_first(ctx.store, names, since_stamp(kw["since"]), status):
         doc = run.read()
-        if doc is None or (status and doc.get("status") != status):
+        if doc is None:
+            continue
+        if status and doc.get("status") != status:
+            run_index.record(run.dir.parent, run.run_id, doc.get("status"))   # a stale marker: moved
+            continue
+        if provider and doc.get("provider") != provider:
             continue
         rows.append(dict(run_summary(run, doc), skill=name, provider=doc.get("provider")))
         if len(rows) >= limit:
