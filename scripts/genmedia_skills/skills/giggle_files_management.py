@@ -6,21 +6,16 @@ The upload itself (presign, PUT without the key, register, cache by sha256) is
 providers/giggle/upload.py, which every giggle skill with a reference uses too.
 """
 
-import inspect
 from typing import List, Optional
 
-import typer
-from typing import Annotated
-
-from .. import exit_codes
-from ..cli import ARTIFACTS, DRY_RUN, QUIET, SIMULATE, TIMEOUT, SkillCLI, _option, check_timeout
-from ..errors import GenmediaError, UsageError
+from ..command.cli import ARTIFACTS, DRY_RUN, QUIET, SIMULATE, TIMEOUT, SkillCLI, _option, check_timeout
+from ..command.options import argument
+from ..core import exit_codes
+from ..core.errors import GenmediaError, UsageError
 from ..providers.giggle.api import GiggleGeneration
 
-FILES = inspect.Parameter("files", inspect.Parameter.KEYWORD_ONLY, default=None,
-                          annotation=Annotated[Optional[List[str]], typer.Argument(
-                              help="Local files to upload (any type: images, audio, video, documents).",
-                              show_default=False)])
+FILES = argument("files", Optional[List[str]],
+                 help="Local files to upload (any type: images, audio, video, documents).")
 NAME = _option("name", Optional[str], None, "--name",
                help="The asset's name (default: the file's name); only with one file.")
 PUBLIC = _option("public", bool, False, "--public",
@@ -76,7 +71,7 @@ def _upload(ctx, kw):
 
 
 def _list(ctx, kw):
-    from .. import user_state
+    from ..store import user_state
     from ..providers.giggle.upload import CACHE
 
     if kw["limit"] < 1:
@@ -95,22 +90,12 @@ class FilesCLI(SkillCLI):
         super().__init__("giggle-files-management", GiggleGeneration(), lambda: None,
                          help="Upload local files to giggle.pro and get asset_ids (private unless --public).")
 
-    def command_names(self):
-        return ["upload", "list"]
-
-    def app(self):
-        from ..cli import EXIT_CODES_HELP
-
-        app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
-                          rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
-        table = [
+    def commands(self):
+        return [
             ("upload", _upload, [FILES, NAME, PUBLIC, TIMEOUT, DRY_RUN, SIMULATE, ARTIFACTS, QUIET],
              "Upload files (presign, PUT, register); prints their asset_ids and URLs as JSON."),
             ("list", _list, [LIMIT, QUIET], "Uploads made from this machine (the upload cache), newest first."),
         ]
-        for name, handler, params, doc in table:
-            app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params))
-        return app
 
 
 SKILL = FilesCLI()

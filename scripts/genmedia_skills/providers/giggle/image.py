@@ -5,10 +5,10 @@ schemas/giggle/image-catalog.json; this module turns command-line options into
 a validated request (text-to-image when no reference is given).
 """
 
-from ... import catalog
-from ...errors import UsageError
-from ...poll_schedule import PollSchedule
-from ...prepared_request import Prepared
+from ...validation import catalog
+from ...core.errors import UsageError
+from ...jobs.poll_schedule import PollSchedule
+from ...http.prepared_request import Prepared
 from .api import GiggleGeneration
 from .upload import reference
 

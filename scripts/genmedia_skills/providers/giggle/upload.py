@@ -21,11 +21,11 @@ import os
 import time
 from pathlib import Path
 
-from ... import user_state
-from ...errors import AuthError, GenmediaError, ProviderError, SubmitOutcomeUnknown, TransportError, UsageError
-from ...media_types import sniff
-from ...references import image_format, local_file, parse_reference
-from ...result_document import now_iso
+from ...core.errors import AuthError, GenmediaError, ProviderError, SubmitOutcomeUnknown, TransportError, UsageError
+from ...media.media_types import sniff
+from ...media.references import image_format, local_file, parse_reference
+from ...store import user_state
+from ...store.result_document import now_iso
 
 PRESIGN_PATH = "/api/v1/asset/get-presigned-url"
 REGISTER_PATH = "/api/v1/asset/register"
