@@ -7,7 +7,8 @@ from ...core import exit_codes
 from ...core.errors import UsageError
 from ...jobs.poll_schedule import PollSchedule
 from ...http.prepared_request import Prepared
-from .api import GiggleGeneration, unwrap
+from .api import GiggleGeneration
+from .envelope import unwrap
 
 CATALOG = "giggle/speech-catalog.json"
 PATH = "/api/v1/generation/text-to-audio"

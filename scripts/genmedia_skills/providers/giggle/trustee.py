@@ -17,7 +17,8 @@ from ...jobs.poll_schedule import PollSchedule
 from ...http.prepared_request import Prepared
 from ...media.references import local_file
 from ...core.task_status import Snapshot
-from .api import GiggleGeneration, unwrap
+from .api import GiggleGeneration
+from .envelope import unwrap
 from .upload import LocalFile, reference, resolve
 
 CATALOG = "giggle/aimv-catalog.json"

@@ -26,6 +26,7 @@ from ...media.media_types import sniff
 from ...media.references import image_format, local_file, parse_reference
 from ...store import user_state
 from ...store.result_document import now_iso
+from .envelope import unwrap
 
 PRESIGN_PATH = "/api/v1/asset/get-presigned-url"
 REGISTER_PATH = "/api/v1/asset/register"
@@ -193,8 +194,6 @@ def _with_retries(http, what, send):
 def upload(http, local, public=False):
     """The asset record {asset_id, name, type, file_url, reused} of `local`, uploading it
     unless the same bytes were uploaded before (same service, account and visibility)."""
-    from .api import unwrap
-
     entry = _remembered(http, local, public)
     if entry is not None:
         http.on_note("reusing asset %s for %s (same sha256, uploaded before)" % (entry["asset_id"], local.path.name))
@@ -212,9 +211,9 @@ def upload(http, local, public=False):
     except AuthError:
         raise   # a rejected key or no credits keeps its own exit code
     except GenmediaError as exc:
-        raise ProviderError("uploading %s to giggle.pro failed (%s); nothing was generated"
-                            % (local.path, exc.message), kind="upload_failed", http_status=exc.http_status,
-                            provider_message=exc.provider_message) from None
+        raise ProviderError("uploading %s to giggle.pro failed: %s; nothing was generated"
+                            % (local.path, exc.provider_message or exc.message), kind="upload_failed",
+                            http_status=exc.http_status, provider_message=exc.provider_message) from None
     file_url = asset.get("file_url") or asset.get("public_url") or asset.get("download_url")
     entry = {"asset_id": asset["asset_id"], "name": asset.get("name") or local.name,
              "type": asset.get("type"), "file_url": file_url, "public": bool(public),
