@@ -87,7 +87,8 @@ def load(path, context_for=None):
             item = _item(index, raw, defaults, context_for)
             if item.output:
                 item.target = output_claims.resolve(folder, item.output, item.label)
-                claims.append((item.label, item.output, item.target, output_claims.names(item.target, item.images, item.label)))
+                names = output_claims.names(item.target, item.images, item.label)
+                claims.append((item.label, item.output, item.target, names))
             items.append(item)
     output_claims.check(claims, path)
     return items

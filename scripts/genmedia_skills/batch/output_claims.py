@@ -78,7 +78,8 @@ def check(claims, manifest_path):
                 raise UsageError("%s: output: %s would replace the manifest itself; choose another path"
                                  % (label, output))
             if name in owner and owner[name] != label:
-                written = "is also a file that" if name == key else "may write %s, which" % os.path.relpath(name, folder)
+                written = ("is also a file that" if name == key
+                           else "may write %s, which" % os.path.relpath(name, folder))
                 raise UsageError("%s: output: %s %s %s may write too (derived names: numbered -1, -2 for several "
                                  "results, resize and format variants, downloaded names in a folder); give the "
                                  "two items distinct names" % (label, output, written, owner[name]))
