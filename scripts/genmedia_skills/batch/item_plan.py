@@ -23,8 +23,8 @@ Then, from the item's run:
 import hashlib
 import json
 
-from .. import task_status
-from ..artifact_store import RUN_ID
+from ..core import task_status
+from ..store.artifact_store import RUN_ID
 from . import report, unsent
 
 

@@ -17,8 +17,9 @@ import reprlib
 import typing
 from pathlib import Path
 
-from .. import delivery, schema_registry
-from ..errors import GenmediaError, UsageError
+from ..core.errors import GenmediaError, UsageError
+from ..media import delivery
+from ..validation import schema_registry
 from . import manifest_file, output_claims
 
 SCHEMA = "batch-manifest.schema.json"

@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-from ..errors import UsageError
+from ..core.errors import UsageError
 
 MAX_BYTES = 4 * 1024 * 1024    # a 1,000-item manifest is ~300 KB
 MAX_NODES = 200_000             # values after YAML aliases are expanded (~20 per item)

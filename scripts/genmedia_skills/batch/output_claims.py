@@ -14,8 +14,8 @@ itself is refused. Names compare casefolded: a manifest also runs on case-insens
 
 import os
 
-from .. import delivery, image_processing, media_types
-from ..errors import UsageError
+from ..core.errors import UsageError
+from ..media import delivery, image_processing, media_types
 
 MAX_RESULTS = 10   # results one task may deliver under numbered names (generate counts are 1-4)
 KINDS = ("image", "video", "audio")

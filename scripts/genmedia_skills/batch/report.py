@@ -15,10 +15,12 @@ try:
 except ImportError:  # Windows: no second-process guard
     fcntl = None
 
-from .. import result_document, schema_registry, task_status
-from ..artifact_store import RUN_ID, Run
-from ..errors import GenmediaError, RunNotSaved, UsageError
-from ..safe_files import open_lock, real_dir
+from ..core import task_status
+from ..core.errors import GenmediaError, RunNotSaved, UsageError
+from ..core.safe_files import open_lock, real_dir
+from ..store import result_document
+from ..store.artifact_store import RUN_ID, Run
+from ..validation import schema_registry
 
 SKILL = "generation-batch"
 SCHEMA = "batch-result.schema.json"   # named by the record's "kind": "batch"

@@ -9,13 +9,17 @@ import shlex
 import time
 from pathlib import Path
 
-from .. import config, delivery, exit_codes, result_document, simulation, spending_gate, task_status
-from ..artifact_store import ArtifactStore
-from ..commands import new_job
-from ..errors import ConfirmationRequired
-from ..progress import Progress
-from ..run_context import RunContext, script_invocation
-from ..task_runner import Job
+from ..command import simulation
+from ..command.commands import new_job
+from ..command.progress import Progress
+from ..command.run_context import RunContext, script_invocation
+from ..core import config, exit_codes, task_status
+from ..core.errors import ConfirmationRequired
+from ..jobs import spending_gate
+from ..jobs.task_runner import Job
+from ..media import delivery
+from ..store import result_document
+from ..store.artifact_store import ArtifactStore
 from . import item_plan, manifest, report
 from .scheduler import Entry, Scheduler
 

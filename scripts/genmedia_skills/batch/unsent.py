@@ -13,8 +13,8 @@ the mark existed have none, and are treated as "maybe sent": never paid twice.
 import errno
 import os
 
-from ..errors import RunNotSaved
-from ..safe_files import O_NOFOLLOW, UnsafePath
+from ..core.errors import RunNotSaved
+from ..core.safe_files import O_NOFOLLOW, UnsafePath
 
 MARK = ".not-sent"
 
