@@ -174,7 +174,7 @@ def test_runs_made_before_the_item_index_are_still_found_after_a_move(batch, sim
 def test_the_batch_record_has_a_schema_of_its_own_named_by_its_kind(batch, tmp_path):
     import jsonschema
 
-    from genmedia_skills import schema_registry
+    from genmedia_skills.validation import schema_registry
 
     res = batch("run", write(tmp_path, icons(2)))
     record = json.loads(open(res.json["artifacts"]["json"]).read())
