@@ -67,9 +67,16 @@ def test_a_batch_killed_at_random_moments_creates_every_item_exactly_once(batch,
     sim.outcomes.add("succeed", times=items, duration=200)   # ~2 s each at the test scale
     path = write(tmp_path, manifest("trial", items))
     rng = random.Random()
-    for _ in range(KILLS):
+    for kill in range(KILLS):
+        seen = len(sim.requests)
         proc = batch.popen("run", path)
-        time.sleep(rng.uniform(0.2, 3.0))
+        if kill % 2:   # anywhere in its life
+            time.sleep(rng.uniform(0.2, 3.0))
+        else:          # soon after it starts talking to the provider: submits, first polls
+            deadline = time.time() + 10
+            while len(sim.requests) == seen and proc.poll() is None and time.time() < deadline:
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0.0, 0.5))
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)
         sent = creates_by_prompt(sim)

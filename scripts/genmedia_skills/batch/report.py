@@ -136,7 +136,8 @@ def save(run, doc):
     """Write the record, checked against its own schema like every result.json."""
     problems = schema_registry.errors(SCHEMA, doc)
     if problems:
-        raise GenmediaError("internal error: the batch record would not match %s: %s" % (SCHEMA, "; ".join(problems)))
+        raise GenmediaError("internal error: the batch record would not match %s: %s"
+                            % (SCHEMA, "; ".join(problems)))
     run.write(doc, render(doc, run.dir))
 
 
