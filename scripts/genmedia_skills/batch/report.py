@@ -29,15 +29,23 @@ ORDER = ("succeeded", "running", "queued", "awaiting_payment", "submitting", "fa
 DONE = task_status.TERMINAL | {task_status.UNKNOWN}   # nothing left to poll
 
 
-def open_batch(store, manifest_path):
-    """(Run, previous document or None) of this manifest's batch; call it holding `held`."""
+def open_batch(store, manifest_path, moved_from=lambda: None):
+    """(Run, previous document or None, old path or None) of this manifest's batch; call it
+    holding `held`. A manifest that moved (`moved_from()`: where its items' batch was, a
+    path that no longer exists) takes that batch's record along: one record per manifest."""
     key = "manifest:" + str(manifest_path)
     run = store.find_task(SKILL, key)
     if run is not None:
-        return run, run.read()
+        return run, run.read(), None
+    old = moved_from()
+    run = store.find_task(SKILL, "manifest:" + old) if old else None
+    if run is not None:
+        store.remember_task(run, key)
+        store.forget_task(run, "manifest:" + old)
+        return run, run.read(), old
     run = store.new_run(SKILL)
     store.remember_task(run, key)
-    return run, None
+    return run, None, None
 
 
 @contextlib.contextmanager
