@@ -1,7 +1,8 @@
 """The batch record: result.json (what an agent reads) and result.md (a table a person reads).
 
 The batch directory is one per manifest (found again through the artifact store's
-index under the key "manifest:<absolute path>"), so a re-run updates the same record.
+index under the key "manifest:<absolute path>", re-keyed when the manifest moves), so a
+re-run updates the same record; it follows batch-result.schema.json ("kind": "batch").
 Each item's own run stays the source of truth; these rows summarise it.
 """
 
