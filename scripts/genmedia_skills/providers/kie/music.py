@@ -1,0 +1,16 @@
+"""KIE music: Suno's models on the Suno API (schemas/kie/music-catalog.json)."""
+
+from ... import catalog
+from .apis import KieApis
+
+CATALOG = "kie/music-catalog.json"
+
+
+class KieMusic(KieApis):
+    output_kind = "audio"
+    max_download_bytes = 256 * 1024 * 1024
+    catalog = CATALOG
+
+    def prepare(self, opts):
+        model = catalog.choose(CATALOG, "model", "--model", opts.get("model"))
+        return self.prepare_model(model, opts)
