@@ -110,8 +110,8 @@ def snapshot(family, status, word, outputs, data, *, note=None, progress=None, t
         message = str(message).strip()
         error = TaskFailed("KIE %s task failed (%s, code %s): %s" % (family.name, word, code if code not in (None, "")
                                                                       else "none", message or "no reason given"),
-                           kind="moderation" if any(w in message.lower() for w in ("policy", "sensitive", "prohibited",
-                                                                                    "inappropriate")) else None,
+                           kind="moderation" if any(w in message.lower() for w in ("polic", "sensitive", "prohibited",
+                                                                                    "inappropriate", "flagged")) else None,
                            provider_message=message or None)
     return Snapshot(status, word, outputs=list(outputs), error=error, note=note, progress=progress,
                     completed_at=completed_at(data.get("completeTime")), result_ttl=family.result_ttl_seconds,

@@ -38,8 +38,10 @@ class Gpt4oImage(Family):
         response = data.get("response") or {}
         urls = strings(response.get("resultUrls") or response.get("result_urls"))
         percent = _percent(data.get("progress"))
+        if status == task_status.SUCCEEDED:
+            percent = 100.0
         progress = {"current_step": data.get("status") or word, "completed_steps": [], "percent": percent} \
-            if percent is not None and status == task_status.RUNNING else None
+            if percent is not None else None
         return snapshot(self, status, word, [(u, "image") for u in urls] if status == task_status.SUCCEEDED else [],
                         data, progress=progress)
 

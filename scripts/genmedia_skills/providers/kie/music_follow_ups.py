@@ -8,7 +8,10 @@ from ...errors import UsageError
 from .follow_ups import CALLBACK, INPUT, PARENT, PROMPT, RUN_OPTIONS, parent_doc, send, song_ids
 
 AUDIO_ID = _option("audio_id", Optional[str], None, "--audio-id",
-                   help="The song's id: outputs[].provider_id of the music task.")
+                   help="The song's id: outputs[].provider_id of the music task (default: its first song, "
+                        "when its run is saved here).")
+SONG_OF = _option("task_id", Optional[str], None, "--task-id",
+                  help="The music task whose song to extend (to find it without --audio-id).")
 MODEL = _option("model", Optional[str], None, "--model", help="Suno model of the extension (default V5).")
 STYLE = _option("style", Optional[str], None, "--style", help="extend with new settings: the style.")
 TITLE = _option("title", Optional[str], None, "--title", help="extend with new settings: the title.")
@@ -19,18 +22,24 @@ STEMS = _option("stems", Optional[str], None, "--stems",
 NEW_SETTINGS = ("prompt", "style", "title", "continue_at")
 
 
-def _audio_id(kw, doc=None):
+def _audio_id(ctx, kw, doc=None):
+    """--audio-id, else the first song of the task's saved run (said on stderr)."""
     audio_id = (kw.get("audio_id") or "").strip()
+    known = song_ids(doc)
+    if not audio_id and known:
+        ctx.progress.say("--audio-id not given: using the task's first song, %s (its songs: %s)"
+                         % (known[0], ", ".join(known)))
+        return known[0]
     if not audio_id:
-        known = song_ids(doc)
-        raise UsageError("--audio-id: missing%s" % ("; the songs of that task: " + ", ".join(known) if known
-                                                    else "; give outputs[].provider_id of the music task"))
+        raise UsageError("--audio-id: missing; give outputs[].provider_id of the music task (no run of it is "
+                         "saved here to read it from)")
     return audio_id
 
 
 def _extend(ctx, kw):
+    doc = parent_doc(ctx, kw["task_id"]) if kw.get("task_id") else None
     model = catalog.choose("kie/music-catalog.json", "model", "--model", kw.get("model")) or "V5"
-    fixed = {"audioId": ("--audio-id", _audio_id(kw)), "model": ("--model", model),
+    fixed = {"audioId": ("--audio-id", _audio_id(ctx, kw, doc)), "model": ("--model", model),
              "defaultParamFlag": ("--prompt", any(kw.get(k) not in (None, "") for k in NEW_SETTINGS))}
     return send(ctx, kw, ctx.adapter.follow_up("suno", "extend", "kie/suno-extend.request.json", kw, fixed))
 
@@ -42,13 +51,13 @@ def _lyrics(ctx, kw):
 def _of_song(op, schema):
     def handler(ctx, kw):
         doc = parent_doc(ctx, kw["task_id"])
-        fixed = {"taskId": ("--task-id", kw["task_id"].strip()), "audioId": ("--audio-id", _audio_id(kw, doc))}
+        fixed = {"taskId": ("--task-id", kw["task_id"].strip()), "audioId": ("--audio-id", _audio_id(ctx, kw, doc))}
         return send(ctx, kw, ctx.adapter.follow_up("suno", op, schema, kw, fixed))
     return handler
 
 
 COMMANDS = [
-    ("extend", _extend, [AUDIO_ID, MODEL, PROMPT, STYLE, TITLE, CONTINUE_AT, CALLBACK, INPUT] + RUN_OPTIONS,
+    ("extend", _extend, [SONG_OF, AUDIO_ID, MODEL, PROMPT, STYLE, TITLE, CONTINUE_AT, CALLBACK, INPUT] + RUN_OPTIONS,
      "Continue a song (a new music task): with --prompt/--style/--title/--continue-at, or keeping its settings."),
     ("lyrics", _lyrics, [PROMPT, CALLBACK] + RUN_OPTIONS, "Write lyrics only (2-3 variants, text)."),
     ("wav", _of_song("wav", "kie/suno-wav.request.json"), [PARENT, AUDIO_ID, CALLBACK] + RUN_OPTIONS,

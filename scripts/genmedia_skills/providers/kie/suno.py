@@ -8,6 +8,8 @@ but KIE's callback failed: the songs decide. Lyrics, WAV and vocal removal each 
 their own record-info; WAV says its status word in `successFlag`.
 """
 
+import re
+
 from ... import catalog, task_status
 from ...errors import UsageError
 from .dedicated import Family, Operation, snapshot, strings
@@ -55,6 +57,8 @@ class Suno(Family):
     def check(self, body, model):
         limits = catalog.load(CATALOG)["x-prompt-limits"]
         custom, instrumental = body.get("customMode"), body.get("instrumental")
+        if "customMode" not in body and "defaultParamFlag" not in body:   # lyrics, wav, vocal removal
+            return
         if "defaultParamFlag" in body:   # extend
             if body["defaultParamFlag"]:
                 for field, flag in (("prompt", "--prompt"), ("style", "--style"), ("title", "--title"),
@@ -94,8 +98,8 @@ class Suno(Family):
         ready = [s for s in songs if (s.get("audioUrl") or "").strip()]
         status = _status(word, bool(ready))
         progress = note = None
-        if word.upper() in STAGES:
-            done = list(STAGES[1:STAGES.index(word.upper()) + 1])
+        if word.upper() in STAGES + ("SUCCESS",):   # the stages passed so far (SUCCESS: all of them)
+            done = list((STAGES + ("SUCCESS",))[1:(STAGES + ("SUCCESS",)).index(word.upper()) + 1])
             progress = {"current_step": word, "completed_steps": done}
             if ready:
                 note = "%d of %d song(s) ready; the task is not finished until SUCCESS" % (len(ready), len(songs))
@@ -132,7 +136,7 @@ class Suno(Family):
         stems = [(k, v.strip()) for k, v in info.items() if isinstance(v, str) and v.strip().startswith("http")
                  and k.lower().endswith("url") and not k.lower().startswith("origin")]
         status = _status(word, bool(stems))
-        outputs = [(url, "audio", {"provider_id": key}) for key, url in stems] \
+        outputs = [(url, "audio", {"provider_id": re.sub(r"_?url$", "", key, flags=re.I)}) for key, url in stems] \
             if status == task_status.SUCCEEDED else []
         return snapshot(self, status, word, outputs, data)
 

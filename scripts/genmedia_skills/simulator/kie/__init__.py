@@ -24,8 +24,10 @@ DEDICATED = (VeoApi, Gpt4oApi, FluxApi, RunwayApi, AlephApi, SunoApi)
 def register(sim, router):
     jobs = KieJobs(sim)
     sim.kie = jobs   # tests tune error_mode, url_ttl and null_window here
+    sim.kie_apis = {}   # by family: tests tune e.g. sim.kie_apis["veo"].hd_ready
     routes = jobs.routes() + upload_routes(jobs) + common_routes(jobs)
-    for api in DEDICATED:
-        routes += api(jobs).routes()
+    for make in DEDICATED:
+        api = sim.kie_apis[make.family] = make(jobs)
+        routes += api.routes()
     for route in routes:
         router.add(route)

@@ -19,6 +19,7 @@ HD_BUSY = "1080P is processing. It should be ready in 1-2 minutes. Please check 
 
 class VeoApi(DedicatedApi):
     family = "veo"
+    hd_ready = HD_READY
 
     def new_id(self):
         return "veo_task_" + uuid.uuid4().hex[:16]
@@ -87,7 +88,7 @@ class VeoApi(DedicatedApi):
             if marker is None:
                 marker = {"provider": "kie", "task_id": parent["task_id"] + "_hd", "created_at": time.time()}
                 self.sim.store.put(marker)
-            if time.time() - marker["created_at"] < HD_READY * self.sim.time_scale:
+            if time.time() - marker["created_at"] < self.hd_ready * self.sim.time_scale:
                 return self.jobs.error(400, HD_BUSY)
             return self.jobs.ok({"resultUrl": self.file_url(req, parent, "video-1080p", "mp4")})
         return self.guarded(req, run)
