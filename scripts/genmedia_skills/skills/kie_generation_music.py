@@ -5,8 +5,8 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .. import catalog
-from ..cli import SkillCLI
+from ..validation import catalog
+from ..command.cli import SkillCLI
 from ..providers.kie.models_command import command
 from ..providers.kie.music import CATALOG, KieMusic
 from ..providers.kie.music_follow_ups import COMMANDS as FOLLOW_UPS

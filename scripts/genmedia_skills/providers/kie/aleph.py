@@ -4,7 +4,7 @@ Polled at aleph/record-info: integer successFlag (errorCode is 0, not null, on
 success); the result is response.resultVideoUrl, with a cover in resultImageUrl.
 """
 
-from ... import task_status
+from ...core import task_status
 from .dedicated import Family, Operation, flag_status, snapshot
 
 

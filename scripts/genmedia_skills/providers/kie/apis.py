@@ -4,8 +4,8 @@ its family's operation. Runs record the endpoint that created their task, so sta
 wait and link refreshes go to the right API whatever the task id looks like.
 """
 
-from ... import catalog
-from ...poll_schedule import PollSchedule
+from ...validation import catalog
+from ...jobs.poll_schedule import PollSchedule
 from . import callback, families, fields, veo
 from .api import KieJobs
 from .dedicated import download_url

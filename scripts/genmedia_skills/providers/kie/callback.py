@@ -9,7 +9,7 @@ nothing: the .invalid top-level domain never resolves (RFC 6761).
 
 import os
 
-from ...errors import UsageError
+from ...core.errors import UsageError
 
 ENV = "KIE_CALLBACK_URL"
 NOWHERE = "https://callback.invalid/genmedia-skills-polls-instead"

@@ -10,9 +10,9 @@ later `wait` knows where to poll: the task id alone does not say.
 
 import datetime
 
-from ... import task_status
-from ...errors import ProviderError, TaskFailed
-from ...task_status import Snapshot
+from ...core import task_status
+from ...core.errors import ProviderError, TaskFailed
+from ...core.task_status import Snapshot
 from . import upload
 from .api import create, query_retry_reason, unwrap
 

@@ -11,9 +11,9 @@ model allows.
 import copy
 import json
 
-from ... import catalog, schema_registry
-from ...errors import UsageError
-from ...prepared_request import Prepared
+from ...validation import catalog, schema_registry
+from ...core.errors import UsageError
+from ...http.prepared_request import Prepared
 from .media_input import parse_media
 
 FLAGS = {"prompt": "--prompt", "aspect_ratio": "--aspect-ratio", "resolution": "--resolution",

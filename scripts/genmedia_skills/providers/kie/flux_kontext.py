@@ -5,8 +5,8 @@ an out-of-range value only later, as errorCode 500). Polled at flux/kontext/reco
 integer successFlag; the result is one string, response.resultImageUrl.
 """
 
-from ... import task_status
-from ...errors import UsageError
+from ...core import task_status
+from ...core.errors import UsageError
 from .dedicated import Family, Operation, flag_status, snapshot
 
 SCHEMA = "kie/flux-kontext-generate.request.json"
@@ -18,7 +18,7 @@ class FluxKontext(Family):
                             "kie/flux-kontext-record-info.response.json", "image", (15, 90)),)
 
     def check(self, body, model):
-        from ... import catalog
+        from ...validation import catalog
 
         edit_max = catalog.load(SCHEMA)["properties"]["safetyTolerance"]["x-edit-maximum"]
         tolerance = body.get("safetyTolerance")

@@ -9,9 +9,9 @@ made the parent and whether it was simulated.
 
 from typing import List, Optional
 
-from ... import result_document
-from ...cli import DOWNLOAD, DRY_RUN, TIMEOUT, _option, check_timeout
-from ...errors import UsageError
+from ...store import result_document
+from ...command.cli import DOWNLOAD, DRY_RUN, TIMEOUT, _option, check_timeout
+from ...core.errors import UsageError
 from . import families
 
 PARENT = _option("task_id", Optional[str], None, "--task-id", help="The task_id of the finished task to continue from.")
@@ -57,7 +57,7 @@ def song_ids(doc):
 
 def send(ctx, kw, prepared):
     """The follow-up as `run` sends one: --dry-run prints it; otherwise submit and wait."""
-    from ...commands import dry_run, run
+    from ...command.commands import dry_run, run
 
     prepared.check()
     if kw.get("dry_run"):

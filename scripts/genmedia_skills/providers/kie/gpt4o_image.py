@@ -6,8 +6,8 @@ resultUrls in the schema, result_urls in the quickstart and callback (both read)
 Its own download-url takes the taskId with the URL.
 """
 
-from ... import task_status
-from ...errors import UsageError
+from ...core import task_status
+from ...core.errors import UsageError
 from .api import unwrap
 from .dedicated import Family, Operation, flag_status, snapshot, strings
 

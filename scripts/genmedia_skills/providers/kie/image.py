@@ -5,7 +5,7 @@ The model table is data: schemas/kie/image-catalog.json lists the models and the
 family of each, and each model's fields, types, limits and defaults are its own request schema.
 """
 
-from ... import catalog
+from ...validation import catalog
 from .apis import KieApis
 
 CATALOG = "kie/image-catalog.json"

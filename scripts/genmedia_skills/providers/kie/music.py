@@ -1,6 +1,6 @@
 """KIE music: Suno's models on the Suno API (schemas/kie/music-catalog.json)."""
 
-from ... import catalog
+from ...validation import catalog
 from .apis import KieApis
 
 CATALOG = "kie/music-catalog.json"

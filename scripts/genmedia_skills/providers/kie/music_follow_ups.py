@@ -2,9 +2,9 @@
 
 from typing import Optional
 
-from ... import catalog
-from ...cli import _option
-from ...errors import UsageError
+from ...validation import catalog
+from ...command.cli import _option
+from ...core.errors import UsageError
 from .follow_ups import CALLBACK, INPUT, PARENT, PROMPT, RUN_OPTIONS, parent_doc, send, song_ids
 
 AUDIO_ID = _option("audio_id", Optional[str], None, "--audio-id",

@@ -5,8 +5,8 @@ queueing, generating, success, fail. The result is videoInfo.videoUrl, with a co
 image in videoInfo.imageUrl; failCode/failMsg say why a task failed.
 """
 
-from ... import task_status
-from ...errors import UsageError
+from ...core import task_status
+from ...core.errors import UsageError
 from .dedicated import Family, Operation, snapshot
 
 DETAIL = "/api/v1/runway/record-detail"

@@ -10,8 +10,9 @@ their own record-info; WAV says its status word in `successFlag`.
 
 import re
 
-from ... import catalog, task_status
-from ...errors import UsageError
+from ...core import task_status
+from ...validation import catalog
+from ...core.errors import UsageError
 from .dedicated import Family, Operation, snapshot, strings
 
 CATALOG = "kie/music-catalog.json"

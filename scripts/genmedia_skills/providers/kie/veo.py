@@ -9,9 +9,9 @@ for another video of the task); the suffix tells any later `wait` where to ask.
 
 import re
 
-from ... import task_status
-from ...errors import UsageError
-from ...task_status import Snapshot
+from ...core import task_status
+from ...core.errors import UsageError
+from ...core.task_status import Snapshot
 from .api import _code, _message, raise_for, query_retry_reason, unwrap
 from .dedicated import Family, Operation, flag_status, snapshot, strings
 

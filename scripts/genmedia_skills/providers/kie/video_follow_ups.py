@@ -2,8 +2,8 @@
 
 from typing import Optional
 
-from ...cli import _option
-from ...errors import UsageError
+from ...command.cli import _option
+from ...core.errors import UsageError
 from .follow_ups import CALLBACK, INPUT, PARENT, PROMPT, RUN_OPTIONS, parent_doc, parent_family, send
 
 API = _option("api", Optional[str], None, "--api",
