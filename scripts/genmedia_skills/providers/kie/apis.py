@@ -12,6 +12,9 @@ from .dedicated import download_url
 
 
 class KieApis(KieJobs):
+    def prepare(self, opts):
+        return self.prepare_model(catalog.choose(self.catalog, "model", "--model", opts.get("model")), opts)
+
     def prepare_model(self, model, opts):
         """The checked request for catalog `model` (already chosen) from the skill's options."""
         entry = catalog.option(catalog.param(self.catalog, "model"), model)

@@ -5,7 +5,6 @@ The model table is data: schemas/kie/image-catalog.json lists the models and the
 family of each, and each model's fields, types, limits and defaults are its own request schema.
 """
 
-from ...validation import catalog
 from .apis import KieApis
 
 CATALOG = "kie/image-catalog.json"
@@ -15,7 +14,3 @@ class KieImage(KieApis):
     output_kind = "image"
     max_download_bytes = 64 * 1024 * 1024
     catalog = CATALOG
-
-    def prepare(self, opts):
-        model = catalog.choose(CATALOG, "model", "--model", opts.get("model"))
-        return self.prepare_model(model, opts)

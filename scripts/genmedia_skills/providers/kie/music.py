@@ -1,6 +1,5 @@
 """KIE music: Suno's models on the Suno API (schemas/kie/music-catalog.json)."""
 
-from ...validation import catalog
 from .apis import KieApis
 
 CATALOG = "kie/music-catalog.json"
@@ -10,7 +9,3 @@ class KieMusic(KieApis):
     output_kind = "audio"
     max_download_bytes = 256 * 1024 * 1024
     catalog = CATALOG
-
-    def prepare(self, opts):
-        model = catalog.choose(CATALOG, "model", "--model", opts.get("model"))
-        return self.prepare_model(model, opts)

@@ -18,7 +18,7 @@ TITLE = _option("title", Optional[str], None, "--title", help="extend with new s
 CONTINUE_AT = _option("continue_at", Optional[float], None, "--continue-at",
                       help="extend with new settings: seconds into the song to continue from.")
 STEMS = _option("stems", Optional[str], None, "--stems",
-                help="separate_vocal (vocals + instrumental, default) or split_stem (up to 12 stems).")
+                help="separate_vocal (vocals + instrumental, default), split_stem (up to 12 stems) or split_stem_advanced (one instrument: --input stemName=...).")
 NEW_SETTINGS = ("prompt", "style", "title", "continue_at")
 
 
@@ -63,6 +63,6 @@ COMMANDS = [
     ("wav", _of_song("wav", "kie/suno-wav.request.json"), [PARENT, AUDIO_ID, CALLBACK] + RUN_OPTIONS,
      "A WAV file of one song of a finished music task."),
     ("vocal-removal", _of_song("vocal-removal", "kie/suno-vocal-removal.request.json"),
-     [PARENT, AUDIO_ID, STEMS, CALLBACK] + RUN_OPTIONS,
+     [PARENT, AUDIO_ID, STEMS, CALLBACK, INPUT] + RUN_OPTIONS,
      "Separate one song into stems (vocals and instrumental, or up to 12); billed on every call."),
 ]

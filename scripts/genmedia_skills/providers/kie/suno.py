@@ -59,6 +59,8 @@ class Suno(Family):
         limits = catalog.load(CATALOG)["x-prompt-limits"]
         custom, instrumental = body.get("customMode"), body.get("instrumental")
         if "customMode" not in body and "defaultParamFlag" not in body:   # lyrics, wav, vocal removal
+            if body.get("type") == "split_stem_advanced" and not body.get("stemName"):
+                raise UsageError("--input stemName: required by --stems split_stem_advanced (e.g. \"Lead Vocal\")")
             return
         if "defaultParamFlag" in body:   # extend
             if body["defaultParamFlag"]:

@@ -97,8 +97,12 @@ class SunoApi(DedicatedApi):
         return self.guarded(req, lambda: self._of_song(req, "wav", "kie/suno-wav.request.json", (15, 90)))
 
     def vocal(self, req):
-        return self.guarded(req, lambda: self._of_song(req, "vocal-removal", "kie/suno-vocal-removal.request.json",
-                                                       (30, 180)))
+        def run():
+            body = self.body(req)
+            if body.get("type") == "split_stem_advanced" and not body.get("stemName"):
+                raise Invalid("stemName is required for split_stem_advanced")
+            return self._of_song(req, "vocal-removal", "kie/suno-vocal-removal.request.json", (30, 180))
+        return self.guarded(req, run)
 
     # -- record-info -----------------------------------------------------------------------
     def _word(self, record, done):
@@ -143,7 +147,8 @@ class SunoApi(DedicatedApi):
     def _follow_up(self, record, word, code, response):
         body = json.loads(record["param"])
         return {"taskId": record["task_id"], "musicId": body["audioId"], "callbackUrl": body.get("callBackUrl"),
-                "musicIndex": int(body["audioId"].rpartition("_")[2]) - 1, "completeTime": None,
+                "musicIndex": int(body["audioId"].rpartition("_")[2]) - 1,
+                "completeTime": self.times(record)[1] if word == "SUCCESS" else None,
                 "response": response if word == "SUCCESS" else None,
                 "successFlag": "PENDING" if word in ("TEXT_SUCCESS", "FIRST_SUCCESS") else word,
                 "createTime": self.times(record)[0], "errorCode": code,
@@ -156,9 +161,12 @@ class SunoApi(DedicatedApi):
 
     def vocal_info(self, req, record, done):
         word, code = self._word(record, done)
+        body = json.loads(record["param"])
         stems = ["vocal", "instrumental"]
-        if json.loads(record["param"]).get("type") == "split_stem":
+        if body.get("type") == "split_stem":
             stems += ["backing-vocals", "drums", "bass"]
+        elif body.get("type") == "split_stem_advanced":
+            stems = [re.sub(r"[^a-z0-9]+", "-", body["stemName"].lower()).strip("-") or "stem"]
         response = {"originUrl": self.file_url(req, record, "origin", "mp3")}
         response.update({"%sUrl" % re.sub(r"-(\w)", lambda m: m.group(1).upper(), s): self.file_url(req, record, s, "mp3")
                          for s in stems})
