@@ -110,3 +110,23 @@ def test_submit_then_wait_by_task_id_polls_the_family_the_run_recorded(video_cli
     assert not at(sim, QUERY) and at(sim, RECORD)
     listed = video_cli("list")
     assert listed.json[0]["task_id"] == sub.json["task_id"] and listed.json[0]["prompt"] == "waves"
+
+
+def test_a_create_refused_as_rate_limited_is_sent_again_once(video_cli, sim):
+    sim.faults.add("kie.veo-generate", "http_429", retry_after=0.2)   # KIE: 429, nothing created
+    res = video_cli("run", "--model", "veo3_lite", "--prompt", "a lighthouse")
+    assert res.code == 0, res
+    assert len(at(sim, "/api/v1/veo/generate")) == 2 and len(sim.tasks("kie")) == 1
+
+
+def test_dry_runs_of_follow_ups_show_the_request_and_send_nothing(video_cli, sim):
+    hd = video_cli("upgrade", "--task-id", "veo_task_x", "--resolution", "1080p", "--index", "1", "--dry-run")
+    assert hd.code == 0 and hd.json["request"] == {"method": "GET", "path": HD,
+                                                   "body": {"taskId": "veo_task_x", "index": 1}}, hd
+    ext = video_cli("extend", "--task-id", "veo_task_x", "--api", "veo", "--prompt", "on", "--model", "quality",
+                    "--dry-run")
+    assert ext.code == 0 and ext.json["request"]["body"] == {"taskId": "veo_task_x", "prompt": "on",
+                                                             "model": "quality"}, ext
+    nope = video_cli("extend", "--task-id", "veo_task_x", "--prompt", "on", "--dry-run")
+    assert nope.code == 2 and "--api" in nope.json["error"]["message"], nope
+    assert sim.requests == []
