@@ -64,6 +64,8 @@ def test_custom_mode_rules_and_the_user_s_callback(music_cli, sim):
            (["--style", "jazz", "--prompt", "p"], "custom mode only"),
            (["--custom", "--instrumental", "--style", "s" * 201, "--title", "T", "--model", "V4"], "200"),
            (["--prompt", "p", "--callback-url", "not-a-url"], "--callback-url")]
+    zero = music_cli("extend", "--audio-id", "a_1", "--prompt", "p", "--style", "s", "--title", "t", "--continue-at", "0")
+    assert zero.code == 2 and "--continue-at" in zero.json["error"]["message"], zero
     for args, named in bad:
         res = music_cli("run", *args)
         assert res.code == 2 and named in res.json["error"]["message"], (args, res)

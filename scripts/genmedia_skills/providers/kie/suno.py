@@ -69,6 +69,9 @@ class Suno(Family):
                     if body.get(field) in (None, ""):
                         raise UsageError("%s: required to extend with new settings (or give none of --prompt, "
                                          "--style, --title, --continue-at to keep the song's)" % flag)
+            if body.get("continueAt") is not None and body["continueAt"] <= 0:
+                raise UsageError("--continue-at: %r; give the seconds into the song to continue from (more than 0)"
+                                 % body["continueAt"])
             _too_long("--title", body.get("title"), EXTEND_TITLE.get(body["model"], 100), body["model"])
             _too_long("--style", body.get("style"), _limit(limits["style"], body["model"]), body["model"])
             return

@@ -74,6 +74,8 @@ class SunoApi(DedicatedApi):
             if body["defaultParamFlag"] and any(body.get(k) in (None, "") for k in ("prompt", "style", "title",
                                                                                     "continueAt")):
                 raise Invalid("prompt, style, title and continueAt are required when defaultParamFlag is true")
+            if body.get("continueAt") is not None and body["continueAt"] <= 0:
+                raise Invalid("continueAt must be greater than 0")
             task_id = self.create(req, "extend", body, (60, 240), "music", parent=parent["task_id"])
             return self.jobs.ok({"taskId": task_id})
         return self.guarded(req, run)
