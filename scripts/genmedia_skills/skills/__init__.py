@@ -17,6 +17,7 @@ NAMES = (
     "giggle-files-management",
     "kie-generation-image",
     "kie-generation-video",
+    "kie-generation-music",
     "creatok-generate-image",
     "creatok-generate-video",
     "generation-tasks",
