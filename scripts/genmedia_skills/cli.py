@@ -29,6 +29,9 @@ from .errors import GenmediaError, UsageError
 from .redaction import to_json
 from .terminal_text import for_terminal
 
+# Ctrl-C at a click prompt; typer >= 0.26 vendors click without it (typer has its own)
+_ABORT = getattr(click.exceptions, "Abort", None) or getattr(typer, "Abort", KeyboardInterrupt)
+
 # Exit codes whose result object carries an error the user must see on stderr too; 5, 6
 # and 130 end with their own "resume with" / "not submitted" lines instead.
 ENDS_IN_ERROR = (exit_codes.TASK_FAILED, exit_codes.USAGE, exit_codes.AUTH, exit_codes.PROVIDER)
@@ -228,8 +231,25 @@ class SkillCLI:
 
     def main(self, argv=None, invocation=None):
         """Parse, run, print one JSON document, exit with the contract's code. `invocation` is
-        how a console script started this skill ([command, skill name]); default: this script."""
-        signal.signal(signal.SIGTERM, _raise_interrupt)
+        how a console script started this skill ([command, skill name]); default: this script.
+
+        Ctrl-C (and SIGTERM) raise KeyboardInterrupt only inside the try below: until then the
+        entry script's bootstrap makes SIGINT exit 130 at once, and once the command is over
+        both are ignored, so no moment of the process ends in a traceback."""
+        code = exit_codes.INTERRUPTED
+        try:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, _raise_interrupt)
+            code = self._main(argv, invocation)
+        except KeyboardInterrupt:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)   # first: a C call, so no second one lands here
+            code = exit_codes.INTERRUPTED
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        sys.exit(code)
+
+    def _main(self, argv, invocation):
         for stream in (sys.stdout, sys.stderr):  # stderr lines survive a cp1252/ascii console
             try:
                 stream.reconfigure(errors="backslashreplace")
@@ -241,7 +261,7 @@ class SkillCLI:
         code = self._parse(argv)
         if self._outcome is not None and code == exit_codes.OK:
             code = self._execute(*self._outcome)
-        sys.exit(code)
+        return code
 
     def _parse(self, argv):
         if not argv:  # decided here: click < 8.2 (all Python 3.9 gets) would print help, exit 0
@@ -256,7 +276,7 @@ class SkillCLI:
             return code if isinstance(code, int) else exit_codes.OK
         except click.exceptions.ClickException as exc:
             return self._error(UsageError(_with_allowed(exc, self.command_names())))
-        except (click.exceptions.Abort, KeyboardInterrupt):
+        except (_ABORT, KeyboardInterrupt):
             return exit_codes.INTERRUPTED
 
     def _execute(self, handler, kw):
