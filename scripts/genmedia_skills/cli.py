@@ -244,12 +244,15 @@ class SkillCLI:
         except KeyboardInterrupt:
             signal.signal(signal.SIGINT, signal.SIG_IGN)   # first: a C call, so no second one lands here
             code = exit_codes.INTERRUPTED
+        except Exception as exc:   # a bug outside a command's own handling: one line, never a traceback
+            code = self._error(GenmediaError("internal error: %s: %s" % (type(exc).__name__, exc)))
         finally:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
         sys.exit(code)
 
     def _main(self, argv, invocation):
+        config.register_configured_keys()   # all providers' keys, not only this skill's
         for stream in (sys.stdout, sys.stderr):  # stderr lines survive a cp1252/ascii console
             try:
                 stream.reconfigure(errors="backslashreplace")
