@@ -11,6 +11,7 @@
 """
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -22,10 +23,12 @@ from pathlib import Path
 
 from . import task_index
 from .redaction import redact, redact_bytes, to_json
-from .safe_files import UnsafePath, exclusive_lock, real_dir
+from .safe_files import UnsafePath, exclusive_lock, read_capped, real_dir
 
 SKILL_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 RUN_ID = re.compile(r"^\d{8}T\d{9}Z-[0-9a-f]{6}$")
+MAX_RECORD_BYTES = 16 * 1024 * 1024   # a result.json is kilobytes (outputs are capped per task)
+MAX_INDEX_BYTES = 4096                # an index entry: a task id and a run id or root
 
 
 def atomic_write(path, data):
@@ -76,7 +79,7 @@ class Run:
     def read(self):
         """The stored result document, or None if there is none yet."""
         try:
-            return json.loads(self.json_path.read_text(encoding="utf-8"))
+            return json.loads(read_capped(self.json_path, MAX_RECORD_BYTES).decode("utf-8"))
         except (OSError, ValueError, RecursionError):
             return None
 
@@ -153,8 +156,8 @@ class ArtifactStore:
     def find_task(self, skill, task_id):
         """The run that holds `task_id` in `skill`, or None."""
         try:
-            entry = json.loads(self._index_path(skill, task_id).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            entry = json.loads(read_capped(self._index_path(skill, task_id), MAX_INDEX_BYTES).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(entry, dict):
             return None
@@ -175,8 +178,12 @@ class ArtifactStore:
         return run
 
     def runs(self, skill):
-        """Runs of `skill`, newest first."""
+        """Runs of `skill`, newest first; OSError when the root (or the skill's folder) is there
+        but is no folder to list, e.g. a regular file: that is a setting to fix, not "no runs"."""
         base = self._skill_dir(skill)
+        for folder in (self.root, base):
+            if os.path.lexists(str(folder)) and not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "%s is not a directory" % folder, str(folder))
         if not base.is_dir():
             return []
         names = sorted((p.name for p in base.iterdir() if RUN_ID.fullmatch(p.name)), reverse=True)

@@ -30,7 +30,13 @@ class _Context:
         from .. import config
         from ..artifact_store import ArtifactStore
 
-        self.store = ArtifactStore(config.artifacts_root(kw.get("artifacts_dir")))
+        self.artifacts_dir = kw.get("artifacts_dir")
+        self.store = ArtifactStore(config.artifacts_root(self.artifacts_dir))
+
+    def unreadable(self, exc):
+        from ..run_context import unreadable_root
+
+        return unreadable_root(self.artifacts_dir, self.store.root, exc)
 
     def close(self):
         pass
@@ -50,13 +56,16 @@ def _list(ctx, kw):
         raise UsageError("--limit: %r must be at least 1" % (limit,))
     skills = [(n, s) for n, s in generation_skills(kw["skill"]) if not provider or s.adapter.provider == provider]
     rows = []
-    for name, skill, run in newest_first(ctx.store, skills, since_stamp(kw["since"])):
-        doc = run.read()
-        if doc is None or (status and doc.get("status") != status):
-            continue
-        rows.append(dict(run_summary(run, doc), skill=name, provider=doc.get("provider")))
-        if len(rows) >= limit:
-            break
+    try:
+        for name, skill, run in newest_first(ctx.store, skills, since_stamp(kw["since"])):
+            doc = run.read()
+            if doc is None or (status and doc.get("status") != status):
+                continue
+            rows.append(dict(run_summary(run, doc), skill=name, provider=doc.get("provider")))
+            if len(rows) >= limit:
+                break
+    except OSError as exc:
+        raise ctx.unreadable(exc) from None
     _table(rows, kw.get("quiet"))
     return rows, exit_codes.OK
 
