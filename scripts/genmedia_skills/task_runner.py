@@ -13,12 +13,13 @@ import random
 import time
 
 from . import exit_codes, payment_gate, result_document, result_expiry, result_markdown, task_status
-from .downloads import fetch_outputs
+from .downloads import fetch_outputs, scheme_problem
 from .errors import (AuthError, BadResponse, Blocked, GenmediaError, OutOfTime, ProviderError, RunNotSaved,
                      SubmitOutcomeUnknown, UnknownTask)
 from .safe_files import UnsafePath
 
 MAX_QUERY_FAILURES = 3   # consecutive failed queries (each already retried) before giving up
+MAX_OUTPUTS = 100        # results kept per task: real tasks give 1-10; a runaway list must not eat --timeout
 NEVER_STARTED_SECONDS = 300.0   # provider seconds a task may sit queued-but-never-started (Snapshot.stalled)
 
 
@@ -166,6 +167,11 @@ class Job:
         doc["status"], doc["provider_status"] = snap.status, snap.provider_status
         result_document.add_note(doc, snap.note)
         found = snap.outputs or [(url, self.ctx.adapter.output_kind) for url in snap.urls]
+        if len(found) > MAX_OUTPUTS:
+            result_document.add_note(doc, "the provider listed %d results; the first %d are kept (a task gives "
+                                          "a handful: the rest looks like a runaway answer)"
+                                     % (len(found), MAX_OUTPUTS))
+            found = found[:MAX_OUTPUTS]
         if found:
             old = {_url_key(o["url"]): o for o in doc["outputs"]}
             outputs = []
@@ -175,7 +181,8 @@ class Job:
                 outputs.append(entry)
             doc["outputs"] = outputs
             ttl = getattr(self.ctx.adapter, "result_ttl_seconds", None)
-            result_expiry.stamp(outputs, ttl and ttl * self.ctx.poll_scale, snap.completed_at)
+            result_document.add_note(doc, result_expiry.stamp(outputs, ttl and ttl * self.ctx.poll_scale,
+                                                              snap.completed_at))
         if snap.credits:
             doc["credits"] = snap.credits
         if snap.progress is not None:
@@ -206,13 +213,29 @@ class Job:
     def _finish(self, snap):
         self.doc["finished_at"] = self.doc["finished_at"] or result_document.now_iso()
         if self.doc["status"] == task_status.SUCCEEDED:
+            for out in self.doc["outputs"]:   # known without downloading: no web URL
+                if scheme_problem(out["url"]):
+                    out["unusable"] = scheme_problem(out["url"])
             if self.ctx.download:
                 self.save()
                 self.download_outputs()
+            if self.doc["outputs"] and all(out.get("unusable") for out in self.doc["outputs"]):
+                return self._nothing_usable()
             result_expiry.review(self.doc)
             self.set_next()
             self.save()
             return exit_codes.STILL_RUNNING if self.downloads_cut_short else exit_codes.OK
+        self.save()
+        return exit_codes.TASK_FAILED
+
+    def _nothing_usable(self):
+        """A "success" whose every result is unusable produced nothing: the run failed, with why."""
+        reasons = sorted({out["unusable"] for out in self.doc["outputs"]})
+        result_document.set_error(self.doc, ProviderError(
+            "%s reported success but none of its %d result(s) is usable: %s"
+            % (self.ctx.adapter.provider, len(self.doc["outputs"]), "; ".join(reasons)[:400]), kind="unusable_result"))
+        self.doc["status"] = task_status.FAILED
+        self.set_next()
         self.save()
         return exit_codes.TASK_FAILED
 

@@ -39,19 +39,14 @@ def _post(http, url, local):
     while True:
         attempt += 1
         problem, status = None, None
-        try:
+        try:   # through the client: the key never follows a redirect off the upload host
             with open(str(local.path), "rb") as handle:
-                resp = http.session.post(url, timeout=http.timeouts, data={"uploadPath": UPLOAD_PATH,
-                                         "fileName": local.upload_name},
-                                         files={"file": (local.upload_name, handle, "image/" + local.format)})
+                resp = http.post_form(url, data={"uploadPath": UPLOAD_PATH, "fileName": local.upload_name},
+                                      files={"file": (local.upload_name, handle, "image/" + local.format)})
         except requests.exceptions.RequestException as exc:
             problem = "%s" % type(exc).__name__
         else:
-            status = resp.status_code
-            try:
-                body = resp.json()
-            except ValueError:
-                body = None
+            status, body = resp.status, resp.data
             if status < 500 and status != 429 and body is not None:
                 return status, body, resp.text
             problem = "HTTP %d%s" % (status, "" if body is not None else " with a non-JSON body")
