@@ -8,13 +8,23 @@ with the code in the body or as real HTTP statuses: the HTTP status is read firs
 
 import re
 
-from ... import catalog, rate_limit, task_status
-from ...errors import (AuthError, BadResponse, ProviderError, SubmitOutcomeUnknown, TaskFailed, TransportError,
-                       UnknownTask, UsageError)
-from ...poll_schedule import PollSchedule
-from ...retry_policy import parse_retry_after
-from ...schema_registry import errors as schema_errors
-from ...task_status import Snapshot
+from ...validation import catalog
+from ...http import rate_limit
+from ...core import task_status
+from ...core.errors import (
+    AuthError,
+    BadResponse,
+    ProviderError,
+    SubmitOutcomeUnknown,
+    TaskFailed,
+    TransportError,
+    UnknownTask,
+    UsageError,
+)
+from ...jobs.poll_schedule import PollSchedule
+from ...http.retry_policy import parse_retry_after
+from ...validation.schema_registry import errors as schema_errors
+from ...core.task_status import Snapshot
 from . import upload
 
 CREATE_PATH = "/api/v1/jobs/createTask"
@@ -122,7 +132,7 @@ def _result_urls(data, status):
     raw = data.get("resultJson")
     if raw in (None, ""):
         return []
-    from ...http_answer import embedded_json   # here: list and --dry-run never load requests
+    from ...http.http_answer import embedded_json   # here: list and --dry-run never load requests
 
     try:
         parsed = embedded_json(raw, "KIE resultJson") if isinstance(raw, str) else raw
