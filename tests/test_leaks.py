@@ -67,7 +67,7 @@ def test_every_configured_key_is_masked_whichever_provider_echoes_it(sim, artifa
 
 
 def test_the_masked_key_variables_are_every_adapters_key():
-    from genmedia_skills import config
+    from genmedia_skills.core import config
     from genmedia_skills.skills import NAMES, load
 
     adapters = [getattr(load(name), "adapter", None) for name in NAMES]
