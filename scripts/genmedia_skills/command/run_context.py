@@ -96,6 +96,12 @@ class RunContext:
             argv.append("--yes")
         return " ".join(shlex.quote(part) for part in argv)
 
+    def this_command(self):
+        """This very command, started the way this one was (what to run again when --timeout
+        ran out before anything was sent)."""
+        args = self.argv if self.argv is not None else sys.argv[1:]
+        return " ".join(shlex.quote(part) for part in self.invocation + list(args))
+
     def close(self):
         if self._http is not None:
             self._http.session.close()

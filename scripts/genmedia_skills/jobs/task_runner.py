@@ -98,6 +98,8 @@ class Job:
                                              or self.downloads_cut_short)
         gate = self.doc["status"] == task_status.AWAITING_PAYMENT and not self._pay_requested()
         self.doc["next"] = self.ctx.resume_command(self.doc["task_id"], yes=gate) if resumable else None
+        if self.doc["status"] == task_status.REJECTED and (self.doc["error"] or {}).get("kind") == OutOfTime.kind:
+            self.doc["next"] = self.ctx.this_command()   # --timeout ran out before anything was sent
 
     def _pay_requested(self):
         return bool((self.doc.get("payment") or {}).get("requested_at"))

@@ -180,7 +180,7 @@ class KieJobs:
 
         resp = rate_limit.send_within(limiter, lambda: http.submit_json(CREATE_PATH, body, rejected_statuses=(),
                                                                           refused=_definite_refusal),
-                                      refused_for_rate, on_wait=http.on_retry)
+                                      refused_for_rate, on_wait=http.on_retry, deadline=http.deadline)
         data = unwrap(resp, "kie/create-task.response.json", "create", fields=prepared.fields)
         return data["taskId"]
 

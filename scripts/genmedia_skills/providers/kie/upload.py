@@ -22,9 +22,16 @@ REUSE_SECONDS = 20 * 3600.0   # KIE keeps uploads 24 h (some pages say 3 days): 
 CACHE = "kie-uploads.json"
 
 
+def _fresh(entry, now, ttl):
+    """A cache entry {url, at} still inside its reuse window (a damaged one is not)."""
+    at = entry.get("at") if isinstance(entry, dict) else None
+    return (isinstance(entry, dict) and isinstance(entry.get("url"), str) and isinstance(at, (int, float))
+            and not isinstance(at, bool) and 0 <= now - at < ttl)
+
+
 def _remembered(base, sha256, now, ttl):
     with user_state.locked_json(CACHE) as doc:
-        for key in [k for k, v in doc.items() if now - v.get("at", 0) >= ttl]:
+        for key in [k for k, v in doc.items() if not _fresh(v, now, ttl)]:
             del doc[key]
         return (doc.get("%s|%s" % (base, sha256)) or {}).get("url")
 
