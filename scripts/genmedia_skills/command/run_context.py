@@ -80,7 +80,6 @@ class RunContext:
     def unreadable(self, exc):
         return unreadable_root(self.artifacts_dir, self.store.root, exc)
 
-
     def resume_command(self, task_id, yes=False):
         """The exact command that resumes `task_id` (what `next` shows); `yes` adds the
         spending confirmation a payment gate needs."""

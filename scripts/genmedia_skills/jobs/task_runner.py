@@ -227,8 +227,9 @@ class Job:
         self.doc["finished_at"] = self.doc["finished_at"] or result_document.now_iso()
         if self.doc["status"] == task_status.SUCCEEDED:
             for out in self.doc["outputs"]:   # known without downloading: no web URL
-                if scheme_problem(out["url"]):
-                    out["unusable"] = scheme_problem(out["url"])
+                problem = scheme_problem(out["url"])
+                if problem:
+                    out["unusable"] = problem
             if self.ctx.download:
                 self.save()
                 self.download_outputs()
