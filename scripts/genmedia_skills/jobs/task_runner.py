@@ -15,7 +15,7 @@ import time
 from ..core import exit_codes, task_status
 from . import payment_gate
 from ..store import result_document, result_expiry, result_markdown
-from ..media.downloads import fetch_outputs, scheme_problem
+from ..media.downloads import fetch_outputs, unusable_url
 from ..core.errors import (
     AuthError,
     BadResponse,
@@ -227,7 +227,7 @@ class Job:
         self.doc["finished_at"] = self.doc["finished_at"] or result_document.now_iso()
         if self.doc["status"] == task_status.SUCCEEDED:
             for out in self.doc["outputs"]:   # known without downloading: no web URL
-                problem = scheme_problem(out["url"])
+                problem = unusable_url(out["url"])
                 if problem:
                     out["unusable"] = problem
             if self.ctx.download:

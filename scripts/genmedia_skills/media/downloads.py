@@ -35,11 +35,18 @@ class Unusable(DownloadError):
 
 
 def scheme_problem(url):
-    """Why `url` cannot be a result to fetch (file:, javascript:, data:, ...), or None."""
+    """Why `url` cannot be fetched (not http or https), or None."""
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         return "result URL scheme %r is not http or https; not downloaded" % (scheme or "none")
     return None
+
+
+def unusable_url(url):
+    """Why `url` can be no result at all (file:, javascript:, data:, ...), or None. A value
+    without a scheme is the provider's own reference (e.g. an object key standing in for a
+    URL), not fetched but not hostile either."""
+    return scheme_problem(url) if urlsplit(url).scheme else None
 
 
 def _first_bytes(chunks, want):
@@ -57,7 +64,7 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes):
     """Fetch `url` to dest_dir/stem.<ext>; returns {path, sha256, bytes, content_type}."""
     problem = scheme_problem(url)
     if problem:   # file://, ftp:, data: — nothing to retry
-        raise Unusable(problem)
+        raise (Unusable if unusable_url(url) else DownloadError)(problem)
     try:
         dest_dir = real_dir(dest_dir)
     except UnsafePath:
