@@ -236,14 +236,15 @@ class SkillCLI:
         Ctrl-C (and SIGTERM) raise KeyboardInterrupt only inside the try below: until then the
         entry script's bootstrap makes SIGINT exit 130 at once, and once the command is over
         both are ignored, so no moment of the process ends in a traceback."""
-        code = exit_codes.INTERRUPTED
+        code = None
         try:
             signal.signal(signal.SIGINT, signal.default_int_handler)
             signal.signal(signal.SIGTERM, _raise_interrupt)
             code = self._main(argv, invocation)
         except KeyboardInterrupt:
             signal.signal(signal.SIGINT, signal.SIG_IGN)   # first: a C call, so no second one lands here
-            code = exit_codes.INTERRUPTED
+            if code is None:   # a signal after the command printed its document keeps its exit code
+                code = exit_codes.INTERRUPTED
         except Exception as exc:   # a bug outside a command's own handling: one line, never a traceback
             code = self._error(GenmediaError("internal error: %s: %s" % (type(exc).__name__, exc)))
         finally:
