@@ -86,3 +86,14 @@ def test_a_record_that_is_too_big_is_treated_as_damaged_not_read(image_cli, arti
     listed = image_cli("list")
     (row,) = listed.json
     assert "too big" in row["damaged"] or "larger than" in row["damaged"], row
+
+
+def test_list_by_status_never_hangs_on_a_record_linked_to_a_fifo(image_cli, artifacts, tmp_path):
+    made = image_cli("submit", "--prompt", "a fox")
+    other = image_cli("submit", "--prompt", "a whale")
+    skill_dir = artifacts / SKILL
+    for marker in (skill_dir / ".by-status").rglob(made.json["run_id"]):   # a run not indexed yet
+        marker.unlink()
+    _fifo_link(skill_dir / made.json["run_id"] / "result.json", tmp_path)
+    res = image_cli("list", "--status", "queued", timeout=30)
+    assert res.code == 0 and [row["run_id"] for row in res.json] == [other.json["run_id"]], res
