@@ -14,6 +14,7 @@ NAMES = (
     "giggle-generation-speech",
     "giggle-generation-aimv",
     "giggle-generation-aimv-30",
+    "giggle-voice-clone",
     "kie-generation-image",
     "kie-generation-video",
     "creatok-generate-image",

@@ -138,11 +138,13 @@ class Giggle(object):
         return self.submit(req, "giggle.image-to-image", "image", lambda body: validate(body, True),
                            count=lambda f: f["generate_count"], seconds=lambda f: image_seconds(f["model"]))
 
-    def submit(self, req, route, kind, check, count, seconds):
+    def submit(self, req, route, kind, check, count, seconds, plan=None):
         """Create one task of media `kind` after auth and validation.
 
         check(body) -> stored fields (raises Invalid); count(fields) -> number of result
-        files; seconds(fields) -> (lo, hi) provider seconds the generation takes.
+        files; seconds(fields) -> (lo, hi) provider seconds the generation takes;
+        plan(fields, take) -> (outcome, message, duration): how this task ends, where
+        `take` consumes the scripted outcome (default: take it).
         """
         if not self.authorized(req):
             return error(401)
@@ -155,7 +157,8 @@ class Giggle(object):
             fields = check(body)
         except Invalid as exc:
             return error(400, str(exc))
-        outcome, message, duration = self.sim.outcomes.take()
+        take = self.sim.outcomes.take
+        outcome, message, duration = plan(fields, take) if plan else take()
         task_id = str(uuid.uuid4())
         provider_s = duration if duration is not None else jitter_seconds(task_id, *seconds(fields))
         real = provider_s * self.sim.time_scale
@@ -210,6 +213,7 @@ def register(sim, router):
     """Provider module hook: add this provider's routes to the simulator's router."""
     # Imported here: giggle_media_routes imports this module, which is complete by now.
     from .media_routes import media_routes
+    from .voice_clone import voice_clone_routes
     giggle = Giggle(sim)
-    for route in giggle.routes() + media_routes(giggle):
+    for route in giggle.routes() + media_routes(giggle) + voice_clone_routes(giggle):
         router.add(route)
