@@ -15,6 +15,7 @@ NAMES = (
     "giggle-generation-aimv",
     "giggle-generation-aimv-30",
     "giggle-voice-clone",
+    "giggle-generation-avatar",
     "kie-generation-image",
     "kie-generation-video",
     "creatok-generate-image",

@@ -112,6 +112,8 @@ class Giggle(object):
 
     def __init__(self, sim):
         self.sim = sim
+        # extras(record, status) -> fields a kind of task adds to its query answer
+        self.query_extras = []
 
     def routes(self):
         return [
@@ -187,6 +189,8 @@ class Giggle(object):
                 path = media_path(task_id, n, kind_of(record))
                 urls.append("%s%s?%s" % (req.base_url, path, self.sim.signer.sign(path, self.sim.url_ttl)))
         data = {"task_id": task_id, "status": status, "urls": urls, "err_msg": err_msg}
+        for extras in self.query_extras:
+            data.update(extras(record, status))
         return Response(200, envelope(data))
 
     def download(self, req):
@@ -214,6 +218,8 @@ def register(sim, router):
     # Imported here: giggle_media_routes imports this module, which is complete by now.
     from .media_routes import media_routes
     from .voice_clone import voice_clone_routes
+    from .avatar import avatar_routes, query_extras
     giggle = Giggle(sim)
-    for route in giggle.routes() + media_routes(giggle) + voice_clone_routes(giggle):
+    giggle.query_extras.append(query_extras)
+    for route in giggle.routes() + media_routes(giggle) + voice_clone_routes(giggle) + avatar_routes(giggle):
         router.add(route)
