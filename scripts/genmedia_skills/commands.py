@@ -63,6 +63,8 @@ def new_job(ctx, prepared, run=None):
                                   references=[r.record for r in prepared.references])
         for note in prepared.notes:
             result_document.add_note(doc, note)
+        if getattr(prepared, "pay_terms", None):   # what a later pay buys (drama's models)
+            doc["payment"] = {"pay_status": None, "terms": dict(prepared.pay_terms)}
         _ask_delivery(ctx, doc)
         return Job(ctx, job_run, doc)
     return _created(ctx, make)
@@ -122,6 +124,8 @@ def dry_run(ctx, prepared):
     est = spending_gate.estimate(ctx, prepared)
     if est is not None:  # what the gate would ask about
         document.update(estimate=est, summary=spending_gate.describe(est))
+    if getattr(prepared, "pay_terms", None):   # what the payment gate will pay with
+        document["pay_terms"] = dict(prepared.pay_terms)
     if prepared.before is not None:
         first = prepared.before
         document["first_request"] = {"method": first.method, "path": first.path, "body": first.display_body()}

@@ -72,6 +72,8 @@ def render(doc):
         for key in ("pay_status", "requested_at", "order_id", "price", "outcome"):
             if payment.get(key) is not None:
                 lines.append("| %s | %s |" % (key, _cell(payment[key])))
+        for key, value in sorted((payment.get("terms") or {}).items()):
+            lines.append("| %s | %s |" % (_cell(key), _cell(value)))
     if doc.get("outputs"):
         lines += ["", "## Results", ""]
         expiring = sorted(o["expires_at"] for o in doc["outputs"] if o.get("expires_at"))

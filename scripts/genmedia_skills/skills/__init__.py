@@ -16,6 +16,7 @@ NAMES = (
     "giggle-generation-aimv-30",
     "giggle-voice-clone",
     "giggle-generation-avatar",
+    "giggle-generation-drama",
     "kie-generation-image",
     "kie-generation-video",
     "creatok-generate-image",

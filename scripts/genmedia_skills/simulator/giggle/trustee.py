@@ -136,22 +136,30 @@ class Trustee(object):
             if record["type"] not in mv_types:
                 raise Rejected(400, "project_id: a %s project cannot be submitted to mv/submit "
                                     "(allowed types: %s)" % (record["type"], ", ".join(mv_types)))
-            if record.get("submitted_at") is not None:
-                raise Rejected(400, "project already submitted")
-            # The outcome is consumed only now, by an accepted submit (never by create).
-            kind, message, duration = self.sim.outcomes.take()
-            outcome, message = plan_outcome(kind, message)
-            seconds = duration if duration is not None else provider_seconds(project_id, record["type"])
-            now = time.time()
-            record.update(request=fields, submitted_at=now, outcome=outcome, message=message,
-                          provider_seconds=seconds, duration=seconds * self.sim.time_scale,
-                          time_scale=self.sim.time_scale, run={"at": now, "from": 0},
-                          fail_step=FAIL_STEP if outcome == "fail" else None)
+            self.start(record, fields)
             return True, {"project_id": project_id}
 
         return self._change(project_id, change)
 
+    def start(self, record, fields):
+        """An accepted submit (mv/submit, submit-v2) starts the project's workflow."""
+        if record.get("submitted_at") is not None:
+            raise Rejected(400, "project already submitted")
+        # The outcome is consumed only now, by an accepted submit (never by create).
+        kind, message, duration = self.sim.outcomes.take()
+        outcome, message = plan_outcome(kind, message)
+        seconds = duration if duration is not None else provider_seconds(record["project_id"], record["type"])
+        now = time.time()
+        record.update(request=fields, submitted_at=now, outcome=outcome, message=message,
+                      provider_seconds=seconds, duration=seconds * self.sim.time_scale,
+                      time_scale=self.sim.time_scale, run={"at": now, "from": 0},
+                      fail_step=FAIL_STEP if outcome == "fail" else None)
+
     def query(self, req):
+        return self.answer_query(req)
+
+    def answer_query(self, req, types=None, other_path=None):
+        """A project's state (mv/query; query-v2 passes the drama `types` it answers for)."""
         key = req.headers.get("x-auth")
         if key is None or key not in self.sim.accept_keys.get("giggle", ()):
             return trustee_error(401)
@@ -161,6 +169,8 @@ class Trustee(object):
         record = self.projects.get(project_id)
         if record is None:
             return trustee_error(404, NOT_FOUND)
+        if types is not None and record["type"] not in types:
+            return trustee_error(400, "project_id: a %s project is queried with %s" % (record["type"], other_path))
         state = view(record, time.time(), self.sim.pay_visible_after)
         video = None
         if state["status"] == "completed":
@@ -168,7 +178,7 @@ class Trustee(object):
             video = {"asset_id": "sim-" + hashlib.sha256(project_id.encode("utf-8")).hexdigest()[:20],
                      "download_url": url, "signed_url": url,
                      "thumbnail_url": self._signed(req, media_path(project_id, "thumb.png")),
-                     "duration": video_seconds(project_id, record["type"])}
+                     "duration": record.get("video_seconds") or video_seconds(project_id, record["type"])}
         data = {"project_id": project_id, "status": state["status"], "pay_status": state["pay_status"],
                 "current_step": state["current_step"], "completed_steps": ",".join(state["completed"]),
                 "err_msg": state["err_msg"], "shot_count": state["shot_count"],
@@ -183,19 +193,24 @@ class Trustee(object):
             project_id = validate_project_ref(body)
         except Invalid as exc:
             return trustee_error(400, str(exc))
+        return self.take_payment(project_id, lambda record: TYPES[record["type"]]["price"])
 
+    def take_payment(self, project_id, price_of, terms=None):
+        """The one pay of a project at its gate (mv/pay and the v2 pay): an order and its
+        price(record), or the refusal giggle gives when the project is paid or not at the gate."""
         def change(record):
             now = time.time()
             # Paid is what the billing side knows, even while queries still show pending.
             pay_status = "paid" if record.get("paid_at") is not None else view(record, now)["pay_status"]
             # Every call is kept, refused ones too, so tests can assert "paid exactly once".
             call = {"at": now, "accepted": pay_status == "pending"}
+            if terms:
+                call["terms"] = terms
             record.setdefault("pay_calls", []).append(call)
             if pay_status != "pending":
                 call["msg"] = ALREADY_PAID if pay_status == "paid" else NOT_AWAITING
                 return True, trustee_error(400, call["msg"])
-            order = {"order_id": "sim-order-" + uuid.uuid4().hex[:16],
-                     "price": TYPES[record["type"]]["price"]}
+            order = {"order_id": "sim-order-" + uuid.uuid4().hex[:16], "price": price_of(record)}
             record.update(order, paid_at=now)
             call["order_id"] = order["order_id"]
             return True, order
@@ -252,7 +267,8 @@ def register(sim, router):
     queries, as an eventually consistent billing view does; 0 by default; read at query
     time, so a test can let the view catch up at a moment of its choosing)."""
     sim.pay_visible_after = 0.0
+    from .drama import drama_routes   # drama reuses this module's Trustee
     trustee = Trustee(sim)
-    for route in trustee.routes():
+    for route in trustee.routes() + drama_routes(trustee):
         router.add(route)
     sim.pay_calls = trustee.pay_calls

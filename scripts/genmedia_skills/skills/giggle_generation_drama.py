@@ -1,0 +1,42 @@
+"""The giggle-generation-drama skill: its request options and commands (the entry script in
+skills/giggle-generation-drama/scripts/ only runs this)."""
+
+from typing import List, Optional
+
+import typer
+from typing import Annotated
+
+from .. import catalog
+from ..cli import SkillCLI, _option
+from ..providers.giggle.drama import CATALOG, GiggleDrama, styles_command
+
+
+def drama_options(
+    story: Annotated[Optional[str], typer.Option("--story", help="The story or script to film (required).")] = None,
+    mode: Annotated[Optional[str], typer.Option("--mode", help="director (episodes, default), narration or short-film.")] = None,
+    aspect: Annotated[Optional[str], typer.Option("--aspect", help="16:9 (default) or 9:16.")] = None,
+    duration: Annotated[Optional[str], typer.Option("--duration", help="Video length: " + catalog.allowed(CATALOG, "video_duration") + " seconds (default auto).")] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="Language of the film: en (default) or zh.")] = None,
+    style_id: Annotated[Optional[int], typer.Option("--style-id", help="A visual style's id from the `styles` command (optional).")] = None,
+    character: Annotated[Optional[List[str]], typer.Option("--character", help="A character's look: NAME=IMAGE_URL (repeatable).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Project name on giggle.pro (default: the story's start).")] = None,
+    video_first_model: Annotated[Optional[str], typer.Option("--video-model", help="The pay's video model (default grok).")] = None,
+    video_second_model: Annotated[Optional[str], typer.Option("--fallback-video-model", help="The pay's fallback video model (default seedance15-pro).")] = None,
+    image_first_model: Annotated[Optional[str], typer.Option("--image-model", help="The pay's image model (default seedream45).")] = None,
+):
+    """The request options of run and submit."""
+
+
+STYLES = ("styles", styles_command,
+          [_option("language", Optional[str], None, "--language", help="Style names in en (default) or zh."),
+           _option("category", Optional[str], None, "--category", help="Only styles of this category.")],
+          "List giggle.pro's video styles as a JSON array (ids for --style-id).")
+
+SKILL = SkillCLI(
+    "giggle-generation-drama",
+    GiggleDrama(),
+    drama_options,
+    help="Turn a story into a short drama, narrated video or short film on giggle.pro (trustee v2, with a payment gate).",
+    extra_commands=[STYLES],
+    yes_help="Pay when the workflow reaches its payment gate (charged once, never twice).",
+)
