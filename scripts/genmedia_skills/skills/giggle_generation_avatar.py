@@ -6,7 +6,7 @@ from typing import Optional
 import typer
 from typing import Annotated
 
-from ..cli import SkillCLI, _option
+from ..command.cli import SkillCLI, _option
 from ..providers.giggle.avatar import GiggleAvatar
 from ..providers.giggle.avatar_voices import voices_command
 

@@ -6,8 +6,8 @@ from typing import List, Optional
 import typer
 from typing import Annotated
 
-from .. import catalog
-from ..cli import SkillCLI, _option
+from ..validation import catalog
+from ..command.cli import SkillCLI, _option
 from ..providers.giggle.drama import CATALOG, GiggleDrama, styles_command
 
 

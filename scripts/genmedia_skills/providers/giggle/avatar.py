@@ -8,10 +8,10 @@ every medium from its URL. The older `mode_type` field is not sent (the newest o
 client dropped it).
 """
 
-from ... import catalog
-from ...errors import UsageError
-from ...poll_schedule import PollSchedule
-from ...prepared_request import Prepared
+from ...validation import catalog
+from ...core.errors import UsageError
+from ...jobs.poll_schedule import PollSchedule
+from ...http.prepared_request import Prepared
 from .api import GiggleGeneration
 from .avatar_script import CATALOG, check_script
 from .avatar_voices import resolve

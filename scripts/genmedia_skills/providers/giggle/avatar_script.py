@@ -6,8 +6,8 @@ A `<break` that is not a whole, well-formed tag is refused too: giggle.pro would
 
 import re
 
-from ... import catalog
-from ...errors import UsageError
+from ...validation import catalog
+from ...core.errors import UsageError
 
 CATALOG = "giggle/avatar-catalog.json"
 _NUMBER = re.compile(r"^\d+(\.\d)?$")

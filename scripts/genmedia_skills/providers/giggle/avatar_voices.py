@@ -8,8 +8,9 @@ sent, with a warning: the service has more voices than the snapshot.
 
 import re
 
-from ... import catalog, exit_codes
-from ...errors import UsageError
+from ...core import exit_codes
+from ...validation import catalog
+from ...core.errors import UsageError
 
 VOICES = "giggle/avatar-voices.json"
 FILTERS = (("country", "country"), ("gender", "gender"), ("tag", "tag"))

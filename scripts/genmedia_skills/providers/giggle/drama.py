@@ -8,10 +8,10 @@ paths and the pay: v2 pays with the models that make the shots (`pay_terms`, cho
 submit, kept in the run, sent with the one pay the payment gate allows).
 """
 
-from ... import catalog
-from ...errors import UsageError
-from ...poll_schedule import PollSchedule
-from ...prepared_request import Prepared
+from ...validation import catalog
+from ...core.errors import UsageError
+from ...jobs.poll_schedule import PollSchedule
+from ...http.prepared_request import Prepared
 from .api import unwrap
 from .media_source import media_url
 from .trustee import CREATE_PATH, PENDING_PROJECT, GiggleTrustee
@@ -108,7 +108,7 @@ class GiggleDrama(GiggleTrustee):
 
 def styles_command(ctx, kw):
     """`styles`: giggle.pro's video styles (id for --style-id), a free GET; filter by category."""
-    from ... import exit_codes
+    from ...core import exit_codes
 
     language = catalog.choose(CATALOG, "language", "--language", kw.get("language"))
     found = ctx.adapter.styles(ctx.connect(), language)

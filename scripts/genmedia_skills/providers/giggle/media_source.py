@@ -6,7 +6,7 @@ images): the endpoints that take them accept `{"url": ...}` only (contracts/gigg
 import os
 import re
 
-from ...errors import UsageError
+from ...core.errors import UsageError
 
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,5})$")
 

@@ -8,10 +8,10 @@ it fails with "voice clone voice id duplicate" (or code 2039), reported as its o
 
 import re
 
-from ... import catalog
-from ...errors import ProviderError, TaskFailed, UsageError
-from ...poll_schedule import PollSchedule
-from ...prepared_request import Prepared
+from ...validation import catalog
+from ...core.errors import ProviderError, TaskFailed, UsageError
+from ...jobs.poll_schedule import PollSchedule
+from ...http.prepared_request import Prepared
 from .api import GiggleGeneration
 from .media_source import extension, media_url
 

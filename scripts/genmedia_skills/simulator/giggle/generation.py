@@ -211,15 +211,3 @@ class Giggle(object):
         else:
             data = fixture_bytes(fixture)
         return cdn_file(data, content_type, result_filename(kind, n), req.query)
-
-
-def register(sim, router):
-    """Provider module hook: add this provider's routes to the simulator's router."""
-    # Imported here: giggle_media_routes imports this module, which is complete by now.
-    from .media_routes import media_routes
-    from .voice_clone import voice_clone_routes
-    from .avatar import avatar_routes, query_extras
-    giggle = Giggle(sim)
-    giggle.query_extras.append(query_extras)
-    for route in giggle.routes() + media_routes(giggle) + voice_clone_routes(giggle) + avatar_routes(giggle):
-        router.add(route)
