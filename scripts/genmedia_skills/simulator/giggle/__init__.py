@@ -2,7 +2,7 @@
 talking-head avatar) and the trustee API (AI music video and drama projects). Mirrors
 providers/giggle/."""
 
-from . import avatar, generation, media_routes, trustee, voice_clone
+from . import avatar, drama, generation, media_routes, trustee, voice_clone
 
 
 def register(sim, router):
@@ -12,4 +12,5 @@ def register(sim, router):
     for route in (giggle.routes() + media_routes.media_routes(giggle) + voice_clone.voice_clone_routes(giggle)
                   + avatar.avatar_routes(giggle)):
         router.add(route)
-    trustee.register(sim, router)
+    for route in drama.drama_routes(trustee.register(sim, router)):
+        router.add(route)
