@@ -67,12 +67,8 @@ class GiggleDrama(GiggleTrustee):
         return PollSchedule(catalog.expected_seconds(CATALOG))
 
     def prepare(self, opts):
-        story = (opts.get("story") or "").strip()
-        limit = catalog.param(CATALOG, "diy_story")["maxLength"]
-        if not story:
-            raise UsageError("--story: missing; give the story or script to film")
-        if len(story) > limit:
-            raise UsageError("--story: %d characters; the limit is %d" % (len(story), limit))
+        story = catalog.text(CATALOG, "diy_story", "--story", (opts.get("story") or "").strip(),
+                             "the story or script to film")
         mode = catalog.choose(CATALOG, "project_type", "--mode", opts.get("mode"))
         aspect = catalog.choose(CATALOG, "aspect", "--aspect", opts.get("aspect"))
         duration = opts.get("duration")

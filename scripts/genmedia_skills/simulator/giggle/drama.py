@@ -82,19 +82,13 @@ def drama_price(record, terms):
 
 def drama_routes(trustee):
     def submit_v2(req):
-        body, bad = trustee._guard(req)
+        fields, bad = trustee._checked(req, validate_submit_v2)
         if bad:
             return bad
-        try:
-            fields = validate_submit_v2(body)
-        except Invalid as exc:
-            return trustee_error(400, str(exc))
         project_id = fields.pop("project_id")
 
         def change(record):
-            if record["type"] not in DRAMA_TYPES:
-                raise Rejected(400, "project_id: a %s project cannot be submitted to submit-v2 (allowed types: %s)"
-                               % (record["type"], ", ".join(DRAMA_TYPES)))
+            trustee.require_type(record, DRAMA_TYPES, SUBMIT_PATH)
             if fields["aspect"] != record["aspect"]:
                 raise Rejected(400, "aspect: %s differs from the project's %s" % (fields["aspect"], record["aspect"]))
             trustee.start(record, fields)
@@ -108,13 +102,9 @@ def drama_routes(trustee):
         return trustee.answer_query(req, DRAMA_TYPES, "mv/query")
 
     def pay(req):
-        body, bad = trustee._guard(req)
+        terms, bad = trustee._checked(req, validate_pay)
         if bad:
             return bad
-        try:
-            terms = validate_pay(body)
-        except Invalid as exc:
-            return trustee_error(400, str(exc))
         project_id = terms.pop("project_id")
         record = trustee.projects.get(project_id)
         if record is not None and record["type"] not in DRAMA_TYPES:

@@ -102,6 +102,22 @@ class Trustee(object):
             return None, trustee_error(400, "body: must be a JSON object")
         return body, None
 
+    def _checked(self, req, validate):
+        """(validate(body), None) for an authorized JSON POST, or (None, the error answer)."""
+        body, bad = self._guard(req)
+        if bad:
+            return None, bad
+        try:
+            return validate(body), None
+        except Invalid as exc:
+            return None, trustee_error(400, str(exc))
+
+    @staticmethod
+    def require_type(record, types, path):
+        if record["type"] not in types:
+            raise Rejected(400, "project_id: a %s project cannot be submitted to %s (allowed types: %s)"
+                           % (record["type"], path, ", ".join(types)))
+
     def _change(self, project_id, change):
         """Apply change(record) -> (changed, data or Response); answer 200 with data, or the error.
 
@@ -121,13 +137,9 @@ class Trustee(object):
 
     # -- endpoints ---------------------------------------------------------------------
     def create(self, req):
-        body, bad = self._guard(req)
+        fields, bad = self._checked(req, validate_create)
         if bad:
             return bad
-        try:
-            fields = validate_create(body)
-        except Invalid as exc:
-            return trustee_error(400, str(exc))
         project_id = str(uuid.uuid4())
         self.projects.create(dict(fields, project_id=project_id, route="giggle.project-create",
                                   created_at=time.time(), submitted_at=None, paid_at=None,
@@ -135,20 +147,13 @@ class Trustee(object):
         return Response(200, envelope({"project_id": project_id}))
 
     def submit(self, req):
-        body, bad = self._guard(req)
+        fields, bad = self._checked(req, validate_submit)
         if bad:
             return bad
-        try:
-            fields = validate_submit(body)
-        except Invalid as exc:
-            return trustee_error(400, str(exc))
         project_id = fields.pop("project_id")
 
         def change(record):
-            mv_types = catalog()["mv_types"]
-            if record["type"] not in mv_types:
-                raise Rejected(400, "project_id: a %s project cannot be submitted to mv/submit "
-                                    "(allowed types: %s)" % (record["type"], ", ".join(mv_types)))
+            self.require_type(record, catalog()["mv_types"], SUBMIT_PATH)
             self.start(record, fields)
             return True, {"project_id": project_id}
 
@@ -199,13 +204,9 @@ class Trustee(object):
         return Response(200, envelope(data))
 
     def pay(self, req):
-        body, bad = self._guard(req)
+        project_id, bad = self._checked(req, validate_project_ref)
         if bad:
             return bad
-        try:
-            project_id = validate_project_ref(body)
-        except Invalid as exc:
-            return trustee_error(400, str(exc))
         return self.take_payment(project_id, lambda record: TYPES[record["type"]]["price"])
 
     def take_payment(self, project_id, price_of, terms=None):
@@ -231,13 +232,10 @@ class Trustee(object):
         return self._change(project_id, change)
 
     def retry(self, req):
-        body, bad = self._guard(req)
+        checked, bad = self._checked(req, validate_retry)
         if bad:
             return bad
-        try:
-            project_id, step = validate_retry(body)
-        except Invalid as exc:
-            return trustee_error(400, str(exc))
+        project_id, step = checked
 
         def change(record):
             now = time.time()
