@@ -12,6 +12,7 @@ import re
 from .generation import envelope
 from .trustee import Rejected, trustee_error
 from .trustee_validate import DRAMA_TYPES, Invalid, _one_of, _text, catalog
+from .trustee_workflow import TYPES
 from .validate import catalog_file, is_int
 from ..routing import Response, Route
 
@@ -76,7 +77,7 @@ def drama_price(record, terms):
     """Credits for the project: its type's price per 60 s of video, doubled by a premium
     first video model."""
     seconds = record.get("video_seconds") or 60
-    base = {"director": 600, "narration": 300, "short-film": 450}[record["type"]]
+    base = TYPES[record["type"]]["price"]
     return int(round(base * seconds / 60.0 * (2 if terms["video_first_model"] in PREMIUM else 1)))
 
 

@@ -35,7 +35,6 @@ DRAMA_PLAN = (
     ("video", 0.15, ("voice", "compose")),
     ("export", 0.1, ("render", "upload")),
 )
-DRAMA_STEPS = tuple(p[0] for p in DRAMA_PLAN)
 GATE_BEFORE = "shot"
 PENDING_SHARE = 0.05    # the first 5% of a fresh run still reads as "pending"
 FAIL_POINT = 0.5        # failures strike half-way through their step (its 2nd sub-step)
@@ -55,6 +54,7 @@ TYPES = {
 
 def plan_of(project_type):
     return TYPES[project_type].get("plan", PLAN)
+
 
 FAIL_MSG = "shot generation failed"
 MODERATION_MSG = "The content contains sensitive information, please modify and try again"
