@@ -1,23 +1,21 @@
 """The giggle-generation-avatar skill: its request options and commands (the entry script in
 skills/giggle-generation-avatar/scripts/ only runs this)."""
 
-from typing import Optional
+from typing import Annotated, Optional
 
-import typer
-from typing import Annotated
-
+from ..command.options import Option
 from ..command.cli import SkillCLI, _option
 from ..providers.giggle.avatar import GiggleAvatar
 from ..providers.giggle.avatar_voices import voices_command
 
 
 def avatar_options(
-    image: Annotated[Optional[str], typer.Option("--image", help="The portrait: an http(s) URL of a photo of one face (required).")] = None,
-    script: Annotated[Optional[str], typer.Option("--script", help="What the avatar says (up to 2700 characters; pauses as <break time=\"1.5s\"/>).")] = None,
-    voice: Annotated[Optional[str], typer.Option("--voice", help="A preset voice for --script: a name or voice_over_id from `voices`, e.g. Violet.")] = None,
-    clone_sample: Annotated[Optional[str], typer.Option("--clone-sample", help="Speak --script in a voice cloned from this recording (http(s) URL), instead of --voice.")] = None,
-    voice_speed: Annotated[Optional[float], typer.Option("--voice-speed", help="With --clone-sample: speech rate, 0.5 to 2.0 (giggle.pro's default 1).")] = None,
-    drive_audio: Annotated[Optional[str], typer.Option("--drive-audio", help="Lip-sync to this clip instead (http(s) URL, at most 120 s); no --script.")] = None,
+    image: Annotated[Optional[str], Option("--image", help="The portrait: an http(s) URL of a photo of one face (required).")] = None,
+    script: Annotated[Optional[str], Option("--script", help="What the avatar says (up to 2700 characters; pauses as <break time=\"1.5s\"/>).")] = None,
+    voice: Annotated[Optional[str], Option("--voice", help="A preset voice for --script: a name or voice_over_id from `voices`, e.g. Violet.")] = None,
+    clone_sample: Annotated[Optional[str], Option("--clone-sample", help="Speak --script in a voice cloned from this recording (http(s) URL), instead of --voice.")] = None,
+    voice_speed: Annotated[Optional[float], Option("--voice-speed", help="With --clone-sample: speech rate, 0.5 to 2.0 (giggle.pro's default 1).")] = None,
+    drive_audio: Annotated[Optional[str], Option("--drive-audio", help="Lip-sync to this clip instead (http(s) URL, at most 120 s); no --script.")] = None,
 ):
     """The request options of run and submit."""
 

@@ -1,21 +1,19 @@
 """The giggle-voice-clone skill: its request options and commands (the entry script in
 skills/giggle-voice-clone/scripts/ only runs this)."""
 
-from typing import Optional
+from typing import Annotated, Optional
 
-import typer
-from typing import Annotated
-
+from ..command.options import Option
 from ..command.cli import SkillCLI
 from ..providers.giggle.voice_clone import GiggleVoiceClone
 
 
 def voice_clone_options(
-    sample: Annotated[Optional[str], typer.Option("--sample", help="The voice to clone: an http(s) URL of a clear recording (MP3 or WAV) (required).")] = None,
-    text: Annotated[Optional[str], typer.Option("--text", help="What the cloned voice says (required).")] = None,
-    voice_id: Annotated[Optional[str], typer.Option("--voice-id", help="A NEW id for this voice, unique in your giggle.pro account, e.g. my_voice_01 (required).")] = None,
-    noise_reduction: Annotated[bool, typer.Option("--noise-reduction/--no-noise-reduction", help="Clean background noise from the sample (default off).")] = False,
-    normalize_volume: Annotated[bool, typer.Option("--normalize-volume/--no-normalize-volume", help="Even out the sample's loudness (default off).")] = False,
+    sample: Annotated[Optional[str], Option("--sample", help="The voice to clone: an http(s) URL of a clear recording (MP3 or WAV) (required).")] = None,
+    text: Annotated[Optional[str], Option("--text", help="What the cloned voice says (required).")] = None,
+    voice_id: Annotated[Optional[str], Option("--voice-id", help="A NEW id for this voice, unique in your giggle.pro account, e.g. my_voice_01 (required).")] = None,
+    noise_reduction: Annotated[bool, Option("--noise-reduction/--no-noise-reduction", help="Clean background noise from the sample (default off).")] = False,
+    normalize_volume: Annotated[bool, Option("--normalize-volume/--no-normalize-volume", help="Even out the sample's loudness (default off).")] = False,
 ):
     """The request options of run and submit."""
 
