@@ -49,6 +49,26 @@ def _url_key(url):
     return rest[rest.find("/"):] if "/" in rest else rest
 
 
+class _SendWatch:
+    """The HTTP client an adapter submits through, calling `before_send()` once, before
+    the first POST to the request's own path (or to the request it needs first, e.g. a
+    project create): the moment a task may start to exist."""
+
+    def __init__(self, http, prepared, before_send):
+        self._http = http
+        self._paths = {prepared.path} | ({prepared.before.path} if prepared.before is not None else set())
+        self._before_send = before_send
+
+    def submit_json(self, path, *args, **kw):
+        if path in self._paths and self._before_send is not None:
+            callback, self._before_send = self._before_send, None
+            callback()
+        return self._http.submit_json(path, *args, **kw)
+
+    def __getattr__(self, name):
+        return getattr(self._http, name)
+
+
 class Job:
     """A run directory and its result document, kept in step."""
 
@@ -102,12 +122,15 @@ class Job:
         return bool((self.doc.get("payment") or {}).get("requested_at"))
 
     # -- submit ---------------------------------------------------------------------------
-    def submit(self, prepared):
-        """Send the request once; returns an exit code if it did not produce a task."""
+    def submit(self, prepared, before_send=None):
+        """Send the request once; returns an exit code if it did not produce a task.
+        `before_send()` runs just before the POST that can create the task (not before
+        uploads or rate-limit waits); if it raises, nothing is sent."""
         ctx = self.ctx
         self.save()  # the intent, before anything leaves the machine
+        http = ctx.http if before_send is None else _SendWatch(ctx.http, prepared, before_send)
         try:
-            task_id = ctx.adapter.submit(ctx.http, prepared, self.record_task_id)
+            task_id = ctx.adapter.submit(http, prepared, self.record_task_id)
         except (SubmitOutcomeUnknown, BadResponse) as exc:  # lost, or "success" we cannot read
             result_document.add_note(self.doc, "nothing was resubmitted: a second submit could be charged "
                                                "twice; check the provider's dashboard before trying again")
@@ -146,7 +169,8 @@ class Job:
         `may_pay`: at a spending gate, pay (once, ever) if the user said --yes."""
         ctx = self.ctx
         try:
-            snap = ctx.adapter.query(ctx.http, self.doc["task_id"])
+            by_run = getattr(ctx.adapter, "query_for_run", None)   # adapters whose poll depends on the run
+            snap = by_run(ctx.http, self.doc) if by_run else ctx.adapter.query(ctx.http, self.doc["task_id"])
         except UnknownTask as exc:
             grace = ctx.adapter.schedule(self.doc.get("model")).grace
             if since_submit is not None and since_submit < grace:
@@ -180,13 +204,15 @@ class Job:
         if found:
             old = {_url_key(o["url"]): o for o in doc["outputs"]}
             outputs = []
-            for url, kind in found:
+            for url, kind, *facts in found:
                 entry = dict(old.get(_url_key(url), {}))  # keep the downloaded file, refresh the URL
-                entry.update(url=url, kind=kind)
+                entry.update(url=url, kind=kind, **(facts[0] if facts else {}))
                 outputs.append(entry)
             doc["outputs"] = outputs
-            ttl = getattr(self.ctx.adapter, "result_ttl_seconds", None)
+            ttl = snap.result_ttl or getattr(self.ctx.adapter, "result_ttl_seconds", None)
             result_expiry.stamp(outputs, ttl and ttl * self.ctx.poll_scale, snap.completed_at)
+        if snap.texts:
+            doc["texts"] = snap.texts
         if snap.credits:
             doc["credits"] = snap.credits
         if snap.progress is not None:
@@ -230,8 +256,10 @@ class Job:
     def download_outputs(self):
         """Fetch what is missing; --timeout running out leaves the rest for `wait`."""
         ctx = self.ctx
+        refresh = getattr(ctx.adapter, "refresh_link", None)   # a fresh link for one that stopped working
         self.downloads_cut_short = not fetch_outputs(ctx.http, self.doc["outputs"], self.run.outputs_dir,
-                                                     ctx.adapter.max_download_bytes, ctx.progress)
+                                                     ctx.adapter.max_download_bytes, ctx.progress,
+                                                     refresh=refresh and (lambda url: refresh(ctx.http, self.doc, url)))
         if self.doc.get("delivery"):   # --output: into the user's project (imported only then: cold start)
             from ..media.delivery import deliver
 

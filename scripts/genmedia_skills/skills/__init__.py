@@ -19,6 +19,7 @@ NAMES = (
     "giggle-generation-drama",
     "kie-generation-image",
     "kie-generation-video",
+    "kie-generation-music",
     "creatok-generate-image",
     "creatok-generate-video",
     "generation-tasks",
