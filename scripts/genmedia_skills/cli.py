@@ -193,8 +193,13 @@ class SkillCLI:
 
         return commands.list_runs(ctx, limit=kw["limit"], status_filter=kw["status_filter"])
 
+    def cmd_balance(self, ctx, kw):
+        from . import commands
+
+        return commands.balance(ctx)
+
     def command_names(self):
-        return ["run", "submit", "status", "wait", "list"] + [c[0] for c in self.extra_commands]
+        return ["run", "submit", "status", "wait", "list", "balance"] + [c[0] for c in self.extra_commands]
 
     def app(self):
         app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
@@ -211,6 +216,8 @@ class SkillCLI:
             ("wait", self.cmd_wait, [TASK_ID, TIMEOUT, yes, DOWNLOAD] + DELIVERY + common,
              "Resume waiting for a saved (or foreign) task until it finishes or --timeout."),
             ("list", self.cmd_list, [LIMIT, STATUS, ARTIFACTS, QUIET], "This skill's runs, newest first (JSON)."),
+            ("balance", self.cmd_balance, common,
+             "The provider account's remaining credits, where the provider has a balance endpoint (KIE)."),
         ] + [(name, handler, params + common if "simulate" not in [p.name for p in params] else params, doc)
              for name, handler, params, doc in self.extra_commands]
         for name, handler, params, doc in table:

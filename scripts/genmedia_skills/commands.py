@@ -7,7 +7,7 @@ Each handler takes a RunContext plus parsed options and returns
 import os
 import shutil
 
-from . import exit_codes, result_document, spending_gate, task_status
+from . import exit_codes, result_document, run_cost, spending_gate, task_status
 from .artifact_store import ArtifactStore
 from .errors import ProviderError, RunNotSaved, SubmitOutcomeUnknown, UnknownTask, UsageError
 from .task_runner import Job
@@ -63,6 +63,7 @@ def new_job(ctx, prepared, run=None):
                                   references=[r.record for r in prepared.references])
         for note in prepared.notes:
             result_document.add_note(doc, note)
+        doc["cost"] = run_cost.price(ctx.adapter, prepared)   # the price before the run, labelled as such
         _ask_delivery(ctx, doc)
         return Job(ctx, job_run, doc)
     return _created(ctx, make)
@@ -145,6 +146,22 @@ def run(ctx, prepared, *, timeout, submit_only=False):
             code = exit_codes.OK if submit_only else job.follow(timeout)
         return code
     return job.doc, _settle(job, step)
+
+
+def balance(ctx):
+    """The account's remaining credits from the provider's balance endpoint, or a plain
+    "unknown" (nothing sent, no key needed) for a provider that has none we know of."""
+    document = {"skill": ctx.skill, "provider": ctx.adapter.provider, "simulated": ctx.simulated,
+                "balance": None, "currency": "credits"}
+    hook = getattr(ctx.adapter, "balance", None)
+    if hook is None:
+        document["message"] = ("%s has no balance endpoint that we know of: see your credits in its dashboard; "
+                               "`generation-tasks spend` sums what your runs here cost" % ctx.adapter.provider)
+        return document, exit_codes.OK
+    answer = hook(ctx.connect())
+    document.update(balance=answer["credits"], endpoint=answer["endpoint"], checked_at=result_document.now_iso())
+    ctx.progress.say("%s balance: %g credits" % (ctx.adapter.provider, answer["credits"]))
+    return document, exit_codes.OK
 
 
 def interrupted(job):

@@ -7,7 +7,7 @@ before every write, so a run's record can always be trusted by `wait`.
 import json
 import time
 
-from . import schema_registry, task_status
+from . import run_cost, schema_registry, task_status
 from .errors import GenmediaError
 
 SCHEMA = "result.schema.json"
@@ -44,6 +44,7 @@ def new(run, *, provider, simulated, model, endpoint, body, references=None, tas
         "updated_at": stamp,
         "submitted_at": stamp if task_id else None,
         "finished_at": None,
+        "cost": run_cost.unknown("not known before the run" if task_id is None else "submitted elsewhere"),
     }
 
 
@@ -63,6 +64,8 @@ def merge_stored(doc, stored, polls_base):
         for key, value in stored["payment"].items():
             if value is not None and doc["payment"].get(key) is None:
                 doc["payment"][key] = value
+    if run_cost.better(stored.get("cost"), doc.get("cost")):   # another process learnt the provider's figure
+        doc["cost"] = stored["cost"]
     polls, notes = stored.get("polls"), stored.get("notes")
     if isinstance(polls, int) and not isinstance(polls, bool) and polls >= 0:
         doc["polls"] = polls + max(0, doc["polls"] - polls_base)

@@ -12,7 +12,7 @@ import datetime
 import random
 import time
 
-from . import exit_codes, payment_gate, result_document, result_expiry, result_markdown, task_status
+from . import exit_codes, payment_gate, result_document, result_expiry, result_markdown, run_cost, task_status
 from .downloads import fetch_outputs
 from .errors import (AuthError, BadResponse, Blocked, GenmediaError, OutOfTime, ProviderError, RunNotSaved,
                      SubmitOutcomeUnknown, UnknownTask)
@@ -59,6 +59,7 @@ class Job:
     def _write(self):
         """Write the document; the caller holds the run lock."""
         result_document.merge_stored(self.doc, self.run.read(), self.polls_base)
+        run_cost.settle(self.doc, self.ctx.adapter)
         self.doc["updated_at"] = result_document.now_iso()
         result_document.check(self.doc)
         self.run.write(self.doc, result_markdown.render(self.doc))

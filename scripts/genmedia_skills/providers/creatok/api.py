@@ -20,6 +20,8 @@ from . import capabilities, upload
 BASE = "/api/open/skills"
 STATUS_PATH = BASE + "/tasks/status"
 KEYS_PAGE = "https://www.creatok.ai/app/workspace/api-keys"
+TOP_UP = "top up in your CreatOK workspace (https://www.creatok.ai/app/workspace), then run again"
+NO_CREDITS_CODES = ("credits_exceeded", "payment_required", "402")
 STATUS_TABLE = {
     "submitted": task_status.QUEUED,
     "queued": task_status.QUEUED,
@@ -55,8 +57,9 @@ def unwrap(resp, schema, what, not_found=ProviderError):
             text = "CreatOK %s: not found (HTTP 404, %s)" % (what, message)
         raise not_found(text, provider_message=message, http_status=resp.status)
     if resp.status >= 400 or (isinstance(body, dict) and body.get("code") not in (0, "0", None)):
-        if _NO_CREDITS.search(message):
-            raise AuthError("CreatOK: not enough credits (%s)" % message, kind="no_credits",
+        code = str(body.get("code")) if isinstance(body, dict) else ""
+        if resp.status == 402 or code in NO_CREDITS_CODES or _NO_CREDITS.search(message):
+            raise AuthError("CreatOK: not enough credits (%s); %s" % (message, TOP_UP), kind="no_credits",
                             provider_message=message, http_status=resp.status)
         raise ProviderError("CreatOK refused the %s (HTTP %d): %s" % (what, resp.status, message),
                             kind="rejected", provider_message=message, http_status=resp.status)
@@ -119,6 +122,17 @@ class CreatOKGeneration:
 
     def estimate(self, prepared):
         return dict(prepared.estimate)
+
+    def price(self, prepared):
+        """The run cost hook before the submit: CreatOK's own price for this request (the
+        estimate its gate shows and the user confirms); "unknown" where it lists none."""
+        est = prepared.estimate or {}
+        basis = est.get("basis") or "CreatOK estimate"
+        if est.get("source"):
+            basis = "%s (%s)" % (basis, est["source"])
+        credits = est.get("credits")
+        return {"credits": credits if not isinstance(credits, str) else None, "currency": est.get("currency"),
+                "source": "provider_estimate", "basis": "CreatOK: " + basis}
 
     def models(self, ctx):
         """The `models` command: this kind's models, limits and prices."""
