@@ -7,7 +7,7 @@ Each handler takes a RunContext plus parsed options and returns
 import os
 import shutil
 
-from . import exit_codes, result_document, run_cost, spending_gate, task_status
+from . import budget, exit_codes, result_document, run_cost, spending_gate, task_status
 from .artifact_store import ArtifactStore
 from .errors import ProviderError, RunNotSaved, SubmitOutcomeUnknown, UnknownTask, UsageError
 from .task_runner import Job
@@ -53,9 +53,9 @@ def _not_saved(job, exc):
     return exc.exit_code
 
 
-def new_job(ctx, prepared, run=None):
+def new_job(ctx, prepared, run=None, price=None):
     """A run (new unless given, e.g. a batch item's reserved run) for a request we are about
-    to submit (its intent written)."""
+    to submit (its intent written), with its price before the run (run_cost.price)."""
     def make():
         job_run = run or ctx.store.new_run(ctx.skill)
         doc = result_document.new(job_run, provider=ctx.adapter.provider, simulated=ctx.simulated,
@@ -63,7 +63,7 @@ def new_job(ctx, prepared, run=None):
                                   references=[r.record for r in prepared.references])
         for note in prepared.notes:
             result_document.add_note(doc, note)
-        doc["cost"] = run_cost.price(ctx.adapter, prepared)   # the price before the run, labelled as such
+        doc["cost"] = price or run_cost.price(ctx.adapter, prepared)   # the price before the run, labelled so
         _ask_delivery(ctx, doc)
         return Job(ctx, job_run, doc)
     return _created(ctx, make)
@@ -120,6 +120,13 @@ def dry_run(ctx, prepared):
         "request": {"method": prepared.method, "path": prepared.path, "body": prepared.display_body()},
         "notes": ["nothing was sent"] + prepared.notes,
     }
+    price = run_cost.price(ctx.adapter, prepared)
+    document["cost"] = price
+    refused = budget.verdict(price, ctx.max_credits, accept_unknown=ctx.yes_unknown_price)
+    if ctx.max_credits is not None:
+        document["max_credits"] = ctx.max_credits
+        document["notes"].append("the budget would refuse it: " + refused.message if refused
+                                 else "within the budget of %g credits" % ctx.max_credits)
     est = spending_gate.estimate(ctx, prepared)
     if est is not None:  # what the gate would ask about
         document.update(estimate=est, summary=spending_gate.describe(est))
@@ -131,12 +138,15 @@ def dry_run(ctx, prepared):
 
 def run(ctx, prepared, *, timeout, submit_only=False):
     http = ctx.connect()  # credentials first: a missing key is exit 3 with nothing written
+    price, stop = budget.check(ctx, prepared)
+    if stop is not None:  # over the budget (or of unknown price under one): no run, nothing sent
+        return stop, exit_codes.NEEDS_CONFIRMATION
     confirmation, stop = spending_gate.check(ctx, prepared)
     if stop is not None:  # not confirmed: no run, nothing sent
         return stop, exit_codes.NEEDS_CONFIRMATION
     if not submit_only:
         http.start_deadline(timeout)   # --timeout counts from here (a person may have answered a prompt)
-    job = new_job(ctx, prepared)
+    job = new_job(ctx, prepared, price=price)
     if confirmation is not None:
         job.doc["confirmation"] = confirmation
 

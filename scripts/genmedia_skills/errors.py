@@ -60,6 +60,11 @@ class ConfirmationRequired(GenmediaError):
     kind = "confirmation_required"
 
 
+class OverBudget(ConfirmationRequired):
+    """A known price beyond the spending budget, or an unknown one not accepted (exit 6)."""
+    kind = "over_budget"
+
+
 class TaskFailed(GenmediaError):
     exit_code = exit_codes.TASK_FAILED
     kind = "task_failed"

@@ -17,8 +17,8 @@ def lookup(name, model, fields):
     credits is None when the table has no price for it (basis says why)."""
     table = catalog.load(name)
     entry = (table.get("models") or {}).get(model)
-    label = "%s price table (%s, %s)" % (table.get("provider", name), table.get("source", "no source"),
-                                         table.get("date", "undated"))
+    label = "%s published prices of %s (schemas/%s)" % (table.get("provider", name), table.get("date", "undated"),
+                                                           name)
     if entry is None:
         return None, "%s lists no price for %s" % (label, model)
     credits = entry.get("credits")
