@@ -19,7 +19,8 @@ def kie(sim, artifacts, tmp_path):
 
 
 def runs(artifacts):
-    return list((artifacts / "kie-generation-image").glob("2*")) if (artifacts / "kie-generation-image").is_dir() else []
+    folder = artifacts / "kie-generation-image"
+    return list(folder.glob("2*")) if folder.is_dir() else []
 
 
 def test_an_over_budget_run_is_refused_with_its_price_and_nothing_sent(kie, sim, artifacts):

@@ -61,7 +61,8 @@ class BatchCLI(SkillCLI):
         app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
                           rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
         table = [
-            ("run", _run, [MANIFEST, YES, TIMEOUT, RETRY_FAILED, RESUBMIT_UNKNOWN] + BUDGET + [SIMULATE, ARTIFACTS, QUIET],
+            ("run", _run,
+             [MANIFEST, YES, TIMEOUT, RETRY_FAILED, RESUBMIT_UNKNOWN] + BUDGET + [SIMULATE, ARTIFACTS, QUIET],
              "Check the whole manifest, then submit, poll and deliver every item (a re-run resumes)."),
             ("validate", _validate, [MANIFEST, RETRY_FAILED, RESUBMIT_UNKNOWN] + BUDGET + [SIMULATE, ARTIFACTS, QUIET],
              "Check the manifest and show what `run` would do and cost; nothing is generated (CreatOK items "
