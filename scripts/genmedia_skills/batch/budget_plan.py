@@ -9,7 +9,9 @@ later run of the manifest given a larger budget. Items already submitted are pol
 the end either way. An item of unknown price is held unless --yes-unknown-price.
 """
 
-from .. import budget, config, run_cost
+from ..core import config
+from ..jobs import budget
+from ..store import run_cost
 
 
 def _recorded(doc):

@@ -47,7 +47,7 @@ FAILURES = {
 def task_credits(model, data, kind):
     """What a task costs: KIE's published price where the table lists one, else a typical
     figure for its kind (what the live service charges such models is not published)."""
-    from ...price_table import lookup
+    from ...validation.price_table import lookup
 
     listed, _ = lookup("kie/prices.json", model, data)
     return listed if listed is not None else UNLISTED_CREDITS[kind]
