@@ -1,4 +1,5 @@
-"""A provider's published prices as catalog data (schemas/<provider>/prices.json).
+"""A provider's published prices as catalog data (schemas/<provider>/prices.json: x-models,
+x-source, x-date; x- keys so the schema tools pass them by).
 
 Each table names its source and date. A lookup gives an estimate only, labelled so
 wherever it is shown; it never stands in for the provider's own figure, and a model
@@ -16,8 +17,8 @@ def lookup(name, model, fields):
     """(credits, basis) for `model` with request `fields` (a dict), from table `name`;
     credits is None when the table has no price for it (basis says why)."""
     table = catalog.load(name)
-    entry = (table.get("models") or {}).get(model)
-    label = "%s published prices of %s (schemas/%s)" % (table.get("provider", name), table.get("date", "undated"),
+    entry = (table.get("x-models") or {}).get(model)
+    label = "%s published prices of %s (schemas/%s)" % (table.get("x-provider", name), table.get("x-date", "undated"),
                                                            name)
     if entry is None:
         return None, "%s lists no price for %s" % (label, model)
