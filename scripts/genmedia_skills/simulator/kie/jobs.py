@@ -153,6 +153,11 @@ class KieJobs(object):
         return self.ok({"taskId": task_id})
 
     # -- recordInfo ----------------------------------------------------------------------
+    def market_task(self, task_id):
+        """A Market task's record; the dedicated APIs' tasks share the store but not this API."""
+        record = self.sim.store.get(PROVIDER, task_id)
+        return record if record and "family" not in record and "null_for" in record else None
+
     def state_of(self, record, now=None):
         """(state, fraction of the run done) of a stored task; state None = not visible yet."""
         elapsed = (time.time() if now is None else now) - record["created_at"]
@@ -174,7 +179,7 @@ class KieJobs(object):
         task_id = req.query.get("taskId")
         if not task_id:
             return self.error(400, "taskId parameter is required")
-        record = self.sim.store.get(PROVIDER, task_id)
+        record = self.market_task(task_id)
         state, done = self.state_of(record) if record else (None, 0.0)
         if state is None:
             return self.error(404)
@@ -223,7 +228,7 @@ class KieJobs(object):
         reason = self.sim.signer.verify(req.path, req.query)
         if reason:
             return xml_error(403, reason)
-        record = self.sim.store.get(PROVIDER, req.params["task_id"])
+        record = self.market_task(req.params["task_id"])
         n = int(req.params["n"])
         if record is None or self.state_of(record)[0] != "success" or not 1 <= n <= record.get("count", 1):
             return xml_error(404, "The specified key does not exist.")
