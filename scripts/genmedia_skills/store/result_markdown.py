@@ -6,6 +6,7 @@ result.md is opened in viewers that render HTML and follow links.
 
 import os
 
+from . import run_cost
 from ..core.markdown_text import code_block, link, local_link, text
 
 _STATUS_LINE = {
@@ -42,6 +43,8 @@ def render(doc):
         est = confirmation["estimate"]
         rows.append(("estimated cost", "%s %s, confirmed by %s" % (est.get("credits"), est.get("currency") or "credits",
                                                                   confirmation["confirmed_by"])))
+    if doc.get("cost"):
+        rows.append(("cost", run_cost.describe(doc["cost"])))
     rows += [("run", doc["run_id"]), ("created", doc["created_at"]), ("updated", doc["updated_at"])]
     lines += ["| %s | %s |" % (k, _cell(v)) for k, v in rows]
     refs = (doc.get("request") or {}).get("references") or []
