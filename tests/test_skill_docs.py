@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, TEST_KEY, Cli, base_env
+from creatok_helpers import mp4_bytes
 from test_image_e2e import png_bytes
 
 SKILL_DIRS = sorted(p.parent for p in (ROOT / "skills").glob("*/SKILL.md"))
@@ -88,6 +89,7 @@ def test_skill_examples_run(skill_dir, fast_sim, artifacts, tmp_path):
                 "CREATOK_API_KEY": TEST_KEY, "CREATOK_BASE_URL": fast_sim.base_url,
                 "GENMEDIA_POLL_SCALE": "0.001", "GENMEDIA_SIM_TIME_SCALE": "0.001"})
     (tmp_path / "photo.png").write_bytes(png_bytes(640, 480))
+    (tmp_path / "clip.mp4").write_bytes(mp4_bytes())
     for name, content in example_files(skill_dir).items():
         (tmp_path / name).write_text(content)
     commands = examples(skill_dir)

@@ -40,8 +40,9 @@ def render(doc):
     confirmation = doc.get("confirmation")
     if confirmation:  # the spending gate the user passed
         est = confirmation["estimate"]
-        rows.append(("estimated cost", "%s %s, confirmed by %s" % (est.get("credits"), est.get("currency") or "credits",
-                                                                  confirmation["confirmed_by"])))
+        source = " (%s)" % confirmation["source"] if confirmation.get("source") else ""
+        rows.append(("estimated cost", "%s %s%s, confirmed by %s" % (est.get("credits"), est.get("currency") or "credits",
+                                                                    source, confirmation["confirmed_by"])))
     rows += [("run", doc["run_id"]), ("created", doc["created_at"]), ("updated", doc["updated_at"])]
     lines += ["| %s | %s |" % (k, _cell(v)) for k, v in rows]
     refs = (doc.get("request") or {}).get("references") or []

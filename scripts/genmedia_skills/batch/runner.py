@@ -14,7 +14,7 @@ import shlex
 import time
 from pathlib import Path
 
-from .. import config, delivery, exit_codes, result_document, simulation, spending_gate, task_status
+from .. import config, delivery, exit_codes, simulation, spending_gate, task_status
 from ..artifact_store import RUN_ID, ArtifactStore
 from ..commands import new_job
 from ..errors import ConfirmationRequired
@@ -93,7 +93,10 @@ def estimate(planned):
     priced = [_credits(item) for item in sent if _credits(item) is not None]
     return {"credits": sum(priced) if priced else None, "priced": len(priced),
             "unpriced": [item.id for item in sent if item.estimate and _credits(item) is None],
-            "submits": len(sent)}
+            "submits": len(sent),
+            # which figures the total adds up: the providers' own estimates, or local price lists
+            "sources": sorted({item.estimate["source"] for item in sent
+                               if item.estimate and item.estimate.get("source")})}
 
 
 def resume_command(path, opts, yes=False):
@@ -170,7 +173,8 @@ class BatchRun:
     def _cost_text(cost):
         if cost["credits"] is None:
             return ""
-        return ": %s credits for %d priced item(s)" % (cost["credits"], cost["priced"])
+        sources = " (%s)" % " and ".join(cost["sources"]) if cost.get("sources") else ""
+        return ": %s credits for %d priced item(s)%s" % (cost["credits"], cost["priced"], sources)
 
     def _plan_document(self, planned, cost, notes):
         return {"dry_run": True, "manifest": str(self.path), "estimate": cost, "notes": ["nothing was sent"] + notes,
@@ -191,8 +195,7 @@ class BatchRun:
                 job = new_job(ctx, item.prepared, run=item_run)
                 job.doc["batch"] = {"item_id": item.id, "hash": item.hash, "manifest": str(self.path)}
                 if item.estimate and spending_gate.applies(item.skill.adapter):   # as `run --yes` records it
-                    job.doc["confirmation"] = {"estimate": item.estimate, "confirmed_by": "--yes",
-                                               "confirmed_at": result_document.now_iso()}
+                    job.doc["confirmation"] = spending_gate.confirmation(item.estimate, "--yes")
                 if item.spec:
                     job.doc["delivery"] = item.spec
                 entries.append(Entry(item, ctx, job, submit=True))

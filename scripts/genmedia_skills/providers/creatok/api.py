@@ -1,21 +1,24 @@
 """CreatOK Open Skills: auth, the {code, msg, data} envelope, submit, task status.
 
-Contract: shared/contracts/creatok-and-kie.md part A. Bearer key from CREATOK_API_KEY;
+Contract: shared/contracts/creatok-cli.md (CreatOK's own CLI; it wins over
+creatok-and-kie.md part A). Bearer key from CREATOK_API_KEY plus our client headers;
 success is `code == 0`. The HTTP status is read before the body (an HTML 502 is a
 transport error with its status, never "invalid response"); 401 is a rejected key,
-404 on status an unknown task. Status words: succeeded and failed are terminal,
-cancelled/canceled mean canceled, anything else is still running (noted).
+404 on status an unknown task. Business codes: 40101 the provider refused the input
+(exit 2), 41001 upload expired, 41002 media unavailable, 41003 a temporary upload key
+where an asset is required (our asset flow is broken: exit 4). Status words:
+succeeded and failed are terminal, cancelled/canceled mean canceled, anything else is
+still running (noted).
 """
 
 import re
 
-from ... import catalog, task_status
-from ...errors import AuthError, BadResponse, ProviderError, TaskFailed, UnknownTask
+from ... import __version__, catalog, task_status
+from ...errors import AuthError, BadResponse, ProviderError, TaskFailed, UnknownTask, UsageError
 from ...poll_schedule import PollSchedule
-from ...prepared_request import Prepared
 from ...schema_registry import errors as schema_errors
 from ...task_status import Snapshot
-from . import capabilities, upload
+from . import assets, capabilities, estimate
 
 BASE = "/api/open/skills"
 STATUS_PATH = BASE + "/tasks/status"
@@ -39,10 +42,36 @@ def _message(body):
     return ""
 
 
+# business code -> (error class, kind, what it means for the user)
+BUSINESS = {
+    40101: (UsageError, "input_rejected", "CreatOK refused the input (40101 input_rejected): %s; change the input "
+            "(a reference showing a real person may need an avatar in CreatOK)"),
+    41001: (ProviderError, "upload_expired", "CreatOK says an upload expired before it became an asset "
+            "(41001 upload_expired): %s; run the same command again to upload it afresh"),
+    41002: (UsageError, "media_input_unavailable", "CreatOK cannot use a media key (41002 media_input_unavailable: "
+            "missing, deleted, the wrong type or another account's): %s; pass the local file or another asset's key"),
+    41003: (ProviderError, "asset_required", "CreatOK refused a temporary upload key where an asset is required "
+            "(41003 asset_required): %s; the asset flow (presign, PUT, POST /assets) did not register the file, "
+            "a defect in this skill or a changed CreatOK API; nothing was generated"),
+}
+
+
+def business_code(body):
+    code = body.get("code") if isinstance(body, dict) else None
+    try:
+        return int(code)
+    except (TypeError, ValueError):
+        return None
+
+
 def unwrap(resp, schema, what, not_found=ProviderError):
     """The envelope's `data`, after the HTTP status, the code and the schema are checked."""
     body = resp.data
     message = _message(body) or "HTTP %d" % resp.status
+    code = business_code(body)
+    if code in BUSINESS:
+        cls, kind, text = BUSINESS[code]
+        raise cls(text % message, kind=kind, provider_message=message, http_status=resp.status)
     if resp.status in (401, 403):
         raise AuthError("CreatOK rejected the API key (HTTP %d, %s): create a key at %s and export "
                         "CREATOK_API_KEY" % (resp.status, message, KEYS_PAGE),
@@ -70,25 +99,6 @@ def unwrap(resp, schema, what, not_found=ProviderError):
     return body["data"]
 
 
-class CreatOKPrepared(Prepared):
-    """A request plus what the spending gate shows: local files are uploaded at submit time
-    and their object keys replace the placeholders in `body[keys_field]`."""
-
-    def __init__(self, path, body, *, schema, model, references, keys_field, estimate, task_type):
-        if references:
-            body[keys_field] = [placeholder(r) for r in references]
-        super().__init__(path, body, schema=schema, model=model, references=references,
-                         notes=["CreatOK task type: %s" % task_type])
-        self.keys_field = keys_field
-        self.estimate = estimate
-
-
-def placeholder(ref):
-    if isinstance(ref, upload.ObjectKey):
-        return ref.key
-    return "<uploaded at submit: %s, sha256 %s>" % (ref.path.name, ref.record["sha256"][:16])
-
-
 def error_text(error):
     if isinstance(error, dict):
         return str(error.get("message") or "").strip()
@@ -112,13 +122,17 @@ class CreatOKGeneration:
     timing = None          # catalog of typical generation times
 
     def headers(self, api_key):
-        return {"Authorization": "Bearer " + api_key}
+        # who is calling, as CreatOK's own CLI says it (X-Creatok-Client: cli)
+        return {"Authorization": "Bearer " + api_key, "X-Creatok-Client": "genmedia-skills",
+                "X-Creatok-Client-Version": __version__}
 
     def schedule(self, model):
         return PollSchedule(catalog.expected_seconds(self.timing, model), grace=15.0)
 
-    def estimate(self, prepared):
-        return dict(prepared.estimate)
+    def estimate(self, prepared, upload=False):
+        """What the gate shows: CreatOK's credits-estimate for exactly this request (`upload`:
+        local files become assets first, so their keys are in it), else the local price."""
+        return estimate.for_request(prepared, upload)
 
     def models(self, ctx):
         """The `models` command: this kind's models, limits and prices."""
@@ -127,19 +141,20 @@ class CreatOKGeneration:
                 "models": section["models"]}
 
     def submit(self, http, prepared, record_task_id=None):
-        """Upload local references (their keys go into the body), then POST once."""
-        keys = [upload.upload(http, ref) for ref in prepared.references]
-        if keys:
-            prepared.body[prepared.keys_field] = keys
+        """Local media become assets (their keys go into the body), then one POST."""
+        prepared.body = prepared.resolved_body(http, upload=True)[0]
         resp = http.submit_json(prepared.path, prepared.body)
         try:
             return unwrap(resp, "creatok/submit.response.json", "submit")["task_id"]
-        except ProviderError as exc:
+        except (ProviderError, UsageError) as exc:
             if exc.kind == "rejected" and exc.http_status == 400:
                 capabilities.forget()   # the limits may have changed: fetch them afresh next time
+            if exc.kind in ("upload_expired", "media_input_unavailable", "asset_required"):
+                assets.forget_all(prepared.account, prepared.media_keys())   # upload afresh next time
             raise
 
     def query(self, http, task_id):
+        # task_type is optional at CreatOK; we always know it, and it routes the lookup
         resp = http.get_json(STATUS_PATH, params={"task_id": task_id, "task_type": self.task_type})
         data = unwrap(resp, "creatok/task-status.response.json", "%s status" % self.kind, not_found=UnknownTask)
         word = data["status"]

@@ -24,9 +24,13 @@ DEFAULT_TTL = 600.0   # seconds: short, so changed limits or prices show up soon
 _current = {}          # the cache file this process read or wrote
 
 
+def account(creds):
+    """Who is asking where, without the key: names per-user caches (capabilities, assets)."""
+    return hashlib.sha256(("%s\n%s" % (creds.base_url, creds.api_key)).encode("utf-8")).hexdigest()[:32]
+
+
 def _cache_file(creds):
-    digest = hashlib.sha256(("%s\n%s" % (creds.base_url, creds.api_key)).encode("utf-8")).hexdigest()[:32]
-    return config.cache_dir() / "creatok" / ("capabilities-%s.json" % digest)
+    return config.cache_dir() / "creatok" / ("capabilities-%s.json" % account(creds))
 
 
 def _read_cache(path):
