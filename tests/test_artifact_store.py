@@ -1,4 +1,4 @@
-"""genmedia_skills.artifact_store: atomic writes, run ids, the task index, concurrent writers."""
+"""genmedia_skills.store.artifact_store: atomic writes, run ids, the task index, concurrent writers."""
 
 import json
 import multiprocessing
@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from genmedia_skills.artifact_store import RUN_ID, SKILL_NAME, ArtifactStore, Run, atomic_write, new_run_id
+from genmedia_skills.store.artifact_store import (
+    RUN_ID,
+    SKILL_NAME,
+    ArtifactStore,
+    Run,
+    atomic_write,
+    new_run_id,
+)
 
 SKILL = "giggle-generation-image"
 

@@ -11,7 +11,7 @@ import heapq
 import re
 import time
 
-from .errors import UnknownTask, UsageError
+from .core.errors import UnknownTask, UsageError
 
 _AGE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}

@@ -6,7 +6,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from ..cli import SkillCLI
+from ..command.cli import SkillCLI
 from ..providers.creatok.image import CreatOKImage
 
 YES_HELP = ("Confirm the estimated credits (CreatOK's own estimate for this exact request) and submit (ask the user "

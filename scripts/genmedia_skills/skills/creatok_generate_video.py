@@ -6,7 +6,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from ..cli import SkillCLI
+from ..command.cli import SkillCLI
 from ..providers.creatok.video import CreatOKVideo
 from .creatok_generate_image import YES_HELP, models_command
 

@@ -5,7 +5,7 @@ import inspect
 
 import typer
 
-from ..cli import ARTIFACTS, QUIET, SIMULATE, TIMEOUT, SkillCLI, _option, check_timeout
+from ..command.cli import ARTIFACTS, QUIET, SIMULATE, TIMEOUT, SkillCLI, _option, check_timeout
 
 try:
     from typing import Annotated
@@ -56,7 +56,7 @@ class BatchCLI(SkillCLI):
         return ["run", "validate"]
 
     def app(self):
-        from ..cli import EXIT_CODES_HELP
+        from ..command.cli import EXIT_CODES_HELP
 
         app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
                           rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)

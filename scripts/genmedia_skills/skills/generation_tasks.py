@@ -10,9 +10,20 @@ from typing import Optional
 
 import typer
 
-from .. import exit_codes, task_status
-from ..cli import (ARTIFACTS, DELIVERY, DOWNLOAD, LIMIT, QUIET, SIMULATE, STATUS, TASK_ID, TIMEOUT, SkillCLI,
-                   _option)
+from ..core import exit_codes, task_status
+from ..command.cli import (
+    ARTIFACTS,
+    DELIVERY,
+    DOWNLOAD,
+    LIMIT,
+    QUIET,
+    SIMULATE,
+    STATUS,
+    TASK_ID,
+    TIMEOUT,
+    SkillCLI,
+    _option,
+)
 
 SKILL_FILTER = _option("skill", Optional[str], None, "--skill",
                        help="Only this skill (list), or the skill to use when a task id matches two (status/wait/show).")
@@ -27,8 +38,8 @@ class _Context:
     """generation-tasks itself opens nothing: the routed skill's own context does the work."""
 
     def __init__(self, kw):
-        from .. import config
-        from ..artifact_store import ArtifactStore
+        from ..core import config
+        from ..store.artifact_store import ArtifactStore
 
         self.store = ArtifactStore(config.artifacts_root(kw.get("artifacts_dir")))
 
@@ -37,8 +48,8 @@ class _Context:
 
 
 def _list(ctx, kw):
-    from ..commands import run_summary
-    from ..errors import UsageError
+    from ..command.commands import run_summary
+    from ..core.errors import UsageError
     from ..task_lookup import generation_skills, newest_first, since_stamp
 
     status, provider, limit = kw["status_filter"], kw["provider"], kw["limit"]
@@ -82,7 +93,7 @@ def _show(ctx, kw):
     name, skill, run = find(ctx.store, kw["task_id"], kw["skill"])
     doc = run.read()
     if doc is None:
-        from ..errors import GenmediaError
+        from ..core.errors import GenmediaError
 
         raise GenmediaError("the run of task %s (%s) has no readable result.json" % (kw["task_id"], run.dir))
     return doc, exit_codes.OK
@@ -117,7 +128,7 @@ class TasksCLI(SkillCLI):
         return ["list", "show", "status", "wait"]
 
     def app(self):
-        from ..cli import EXIT_CODES_HELP
+        from ..command.cli import EXIT_CODES_HELP
 
         app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
                           rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)

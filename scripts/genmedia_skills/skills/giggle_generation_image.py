@@ -6,8 +6,8 @@ from typing import List, Optional
 import typer
 from typing import Annotated
 
-from .. import catalog
-from ..cli import SkillCLI
+from ..validation import catalog
+from ..command.cli import SkillCLI
 from ..providers.giggle.image import CATALOG, GiggleImage
 
 

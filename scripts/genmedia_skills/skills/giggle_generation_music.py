@@ -6,7 +6,7 @@ from typing import Optional
 import typer
 from typing import Annotated
 
-from ..cli import SkillCLI
+from ..command.cli import SkillCLI
 from ..providers.giggle.music import GiggleMusic
 
 

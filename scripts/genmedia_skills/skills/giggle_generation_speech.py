@@ -6,7 +6,7 @@ from typing import Optional
 import typer
 from typing import Annotated
 
-from ..cli import SkillCLI, _option
+from ..command.cli import SkillCLI, _option
 from ..providers.giggle.speech import GiggleSpeech, voices_command
 
 

@@ -12,9 +12,10 @@ forgotten (forget_all), so the next run uploads it afresh.
 
 import time
 
-from ... import user_state
-from ...errors import GenmediaError, ProviderError
-from ...result_document import now_iso
+from ...core.errors import GenmediaError, ProviderError
+from ...store import user_state
+from ...store.result_document import now_iso
+from .envelope import unwrap
 
 PRESIGN_PATHS = {"image": "/api/open/skills/upload/image/presigned",
                  "video": "/api/open/skills/upload/video/presigned"}
@@ -49,8 +50,6 @@ def forget_all(account, object_keys):
 
 
 def _create(http, ref):
-    from .api import unwrap
-
     body = {"fileName": ref.path.name, "fileType": ref.content_type, "fileSize": len(ref.data)}
     resp = http.submit_json(PRESIGN_PATHS[ref.media], body)
     presigned = unwrap(resp, "creatok/presign.response.json", "upload")

@@ -4,7 +4,7 @@ min/max_aspect_ratio, min/max_pixels, min/max_duration, max_total_duration, min/
 checked on local files before anything is sent. A limit the file's header cannot tell is
 left to the server (as CreatOK's own CLI does); an `key:` asset is the server's to judge."""
 
-from ...errors import UsageError
+from ...core.errors import UsageError
 
 # constraint -> (what the file has, compare, unit shown)
 _BOUNDS = (

@@ -5,7 +5,8 @@ local price table (pricing.py) is only the fallback when the endpoint fails, and
 estimate says which one it is (`source`). A rejected key, refused input or a media key
 the server will refuse (business codes) stops here, as the submit would."""
 
-from ...errors import AuthError, GenmediaError, ProviderError
+from ...core.errors import AuthError, GenmediaError, ProviderError
+from .envelope import unwrap
 from .pricing import UNKNOWN
 
 PATH = "/api/open/skills/credits-estimate"
@@ -15,8 +16,6 @@ FATAL_KINDS = ("input_rejected", "upload_expired", "media_input_unavailable", "a
 
 
 def server_credits(http, service, params):
-    from .api import unwrap
-
     resp = http.submit_json(PATH, {"service": service, "params": params})
     return unwrap(resp, SCHEMA, "credits estimate")["credits"]
 

@@ -4,7 +4,7 @@ in the capabilities (aspect ratio included, which the original client never chec
 quality only where the model's pricing lists quality_options). Reference images go as
 registered assets (assets.py)."""
 
-from ...errors import UsageError
+from ...core.errors import UsageError
 from . import capabilities, media_input, pricing
 from .api import CreatOKGeneration
 from .prepared import CreatOKPrepared

@@ -9,10 +9,10 @@ import hashlib
 import os
 from pathlib import Path
 
-from ...errors import UsageError
-from ...image_dimensions import image_size
-from ...references import image_format
-from ...video_metadata import is_mp4, probe
+from ...core.errors import UsageError
+from ...media.image_dimensions import image_size
+from ...media.references import image_format
+from ...media.video_metadata import is_mp4, probe
 
 IMAGE_TYPES = {".jpg": ("image/jpeg", "jpeg"), ".jpeg": ("image/jpeg", "jpeg"), ".png": ("image/png", "png"),
                ".webp": ("image/webp", "webp"), ".gif": ("image/gif", "gif")}

@@ -4,7 +4,7 @@ the submit makes them assets: each media field of the body holds placeholders (w
 
 import copy
 
-from ...prepared_request import Prepared
+from ...http.prepared_request import Prepared
 from . import assets
 
 

@@ -6,7 +6,7 @@ orientations, prompt length, reference_image_input / reference_video_input / fra
 combined (CreatOK's own skill forbids it); a frame mode whose frame_input says
 uses_orientation: false is sent without orientation."""
 
-from ...errors import UsageError
+from ...core.errors import UsageError
 from . import capabilities, constraints, media_input, pricing
 from .api import CreatOKGeneration
 from .prepared import CreatOKPrepared

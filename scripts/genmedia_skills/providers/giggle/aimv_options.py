@@ -8,8 +8,8 @@ from typing import Optional
 
 import typer
 
-from ... import catalog
-from ...cli import TASK_ID, TIMEOUT, SkillCLI, _option, check_timeout
+from ...validation import catalog
+from ...command.cli import TASK_ID, TIMEOUT, SkillCLI, _option, check_timeout
 from .trustee import CATALOG, GiggleTrustee
 
 try:
@@ -39,8 +39,8 @@ STEP = _option("step", Optional[str], None, "--step", help="Step to resume from:
 
 
 def _retry(ctx, kw):
-    from ...commands import retry_step  # the task id is checked there, as for status/wait
-    from ...errors import UsageError
+    from ...command.commands import retry_step  # the task id is checked there, as for status/wait
+    from ...core.errors import UsageError
 
     if not kw.get("step"):
         raise UsageError("--step: missing; one of " + catalog.allowed(CATALOG, "step"))

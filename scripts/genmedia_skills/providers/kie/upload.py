@@ -11,10 +11,10 @@ import time
 
 import requests
 
-from ... import user_state
-from ...errors import AuthError, BadResponse, ProviderError, TransportError
-from ...result_document import now_iso
-from ...schema_registry import errors as schema_errors
+from ...store import user_state
+from ...core.errors import AuthError, BadResponse, ProviderError, TransportError
+from ...store.result_document import now_iso
+from ...validation.schema_registry import errors as schema_errors
 
 STREAM_PATH = "/api/file-stream-upload"
 UPLOAD_PATH = "genmedia-skills"

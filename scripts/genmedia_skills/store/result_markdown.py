@@ -1,0 +1,107 @@
+"""result.md: the run as a person reads it (request, status, links, previews).
+
+Everything that came from the provider or the user is escaped (markdown_text):
+result.md is opened in viewers that render HTML and follow links.
+"""
+
+import os
+
+from ..core.markdown_text import code_block, link, local_link, text
+
+_STATUS_LINE = {
+    "succeeded": "Succeeded",
+    "failed": "Failed",
+    "canceled": "Canceled",
+    "queued": "Queued at the provider",
+    "running": "Still running at the provider",
+    "awaiting_payment": "Waiting for payment confirmation",
+    "unknown": "Unknown: the submit's answer never arrived",
+    "rejected": "Not submitted: the provider refused the request or was never reached (no task exists)",
+}
+
+
+def _cell(value):
+    return text(value)
+
+
+def render(doc):
+    body = (doc.get("request") or {}).get("body") or {}
+    lines = ["# %s: %s" % (text(doc["skill"]), text(_STATUS_LINE.get(doc["status"], doc["status"]))), ""]
+    if doc.get("simulated"):
+        lines += ["> Simulated run (built-in simulator): no provider was called and nothing was charged.", ""]
+    lines += ["| field | value |", "|---|---|"]
+    rows = [("status", doc["status"] + (" (provider: %s)" % doc["provider_status"] if doc.get("provider_status") else "")),
+            ("task_id", doc.get("task_id") or "none"), ("provider", doc["provider"]),
+            ("model", doc.get("model") or "")]
+    for key in ("prompt", "text", "aspect_ratio", "resolution", "generate_count", "duration", "watermark",
+                "n", "orientation", "seconds", "definition"):
+        if key in body:
+            rows.append((key, body[key]))
+    confirmation = doc.get("confirmation")
+    if confirmation:  # the spending gate the user passed
+        est = confirmation["estimate"]
+        source = " (%s)" % confirmation["source"] if confirmation.get("source") else ""
+        rows.append(("estimated cost", "%s %s%s, confirmed by %s" % (est.get("credits"), est.get("currency") or "credits",
+                                                                    source, confirmation["confirmed_by"])))
+    rows += [("run", doc["run_id"]), ("created", doc["created_at"]), ("updated", doc["updated_at"])]
+    lines += ["| %s | %s |" % (k, _cell(v)) for k, v in rows]
+    refs = (doc.get("request") or {}).get("references") or []
+    if refs:
+        lines += ["", "## References", ""]
+        for ref in refs:
+            shown = ref.get("value") or ref.get("path") or ref.get("object_key") or "inline base64"
+            if ref.get("path") and ref.get("object_key"):
+                shown += " (uploaded as %s)" % ref["object_key"]
+            extra = " (sha256 %s…, %d bytes)" % (ref["sha256"][:12], ref["bytes"]) if "sha256" in ref else ""
+            if ref.get("uploaded_url"):
+                extra += ", uploaded%s: %s" % (" (reused)" if ref.get("reused_upload") else "",
+                                               text(ref["uploaded_url"]))
+            lines.append("- %s: %s%s" % (text(ref["type"]), _cell(shown), extra))
+    progress, payment = doc.get("progress"), doc.get("payment")
+    if doc.get("credits"):
+        lines += ["", "Credits: %s" % text(", ".join("%s %s" % (k, v) for k, v in sorted(doc["credits"].items())
+                                                     if v is not None))]
+    if progress and progress.get("percent") is not None:
+        lines += ["", "Progress: %s%%" % text(str(progress["percent"]))]
+    elif progress:
+        lines += ["", "## Progress", "", "- current step: %s" % text(progress.get("current_step") or "-"),
+                  "- completed: %s" % text(", ".join(progress.get("completed_steps") or []) or "none")]
+        for failed in progress.get("failed_steps") or []:
+            lines.append("- failed: %s (%s)" % (text(failed["step"]), text(failed.get("error") or "no reason given")))
+    if payment:
+        lines += ["", "## Payment", "", "| field | value |", "|---|---|"]
+        for key in ("pay_status", "requested_at", "order_id", "price", "outcome"):
+            if payment.get(key) is not None:
+                lines.append("| %s | %s |" % (key, _cell(payment[key])))
+    if doc.get("outputs"):
+        lines += ["", "## Results", ""]
+        expiring = sorted(o["expires_at"] for o in doc["outputs"] if o.get("expires_at"))
+        if expiring:
+            lines += ["**The provider deletes these links at %s (UTC)**: keep the local files, or download "
+                      "them before then." % expiring[0], ""]
+        seen = {}
+        for out in doc["outputs"]:
+            seen[out["kind"]] = seen.get(out["kind"], 0) + 1
+            label = "%s %d" % (out["kind"], seen[out["kind"]])
+            expiry = ""
+            if out.get("expires_at"):
+                expiry = ", expired at %s" % out["expires_at"] if out.get("expired") else ", expires %s" % out["expires_at"]
+            lines.append("- " + link("%s (signed link%s)" % (label, expiry or ", expires"), out["url"]))
+            if out.get("path"):
+                rel = os.path.relpath(out["path"], doc["artifacts"]["dir"])
+                lines.append("  - local file: %s (%d bytes, sha256 %s…)"
+                             % (local_link(rel, rel), out.get("bytes", 0), text(out.get("sha256", "")[:12])))
+                if out["kind"] == "image":
+                    lines += ["", "  " + local_link(label, rel, image=True), ""]
+            elif out.get("download_error"):
+                lines.append("  - not downloaded: %s" % text(out["download_error"]))
+    if doc.get("error"):
+        err = doc["error"]
+        lines += ["", "## Error", "", "**%s**: %s" % (text(err["kind"]), text(err["message"]))]
+        if err.get("provider_message") and err["provider_message"] not in err["message"]:
+            lines += ["", "Provider said: %s" % text(err["provider_message"])]
+    if doc.get("next"):
+        lines += ["", "## Resume", ""] + code_block(doc["next"])
+    if doc.get("notes"):
+        lines += ["", "## Notes", ""] + ["- " + text(n) for n in doc["notes"]]
+    return "\n".join(lines) + "\n"
