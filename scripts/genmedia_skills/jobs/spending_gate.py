@@ -87,7 +87,7 @@ def check(ctx, prepared):
         return confirmation(est, "prompt"), None
     reason = ("declined at the prompt" if answer is False else
               "this request costs credits and needs confirmation: ask the user, then rerun with --yes")
-    error = ConfirmationRequired("%s; nothing was sent" % reason)
+    error = ConfirmationRequired("%s; nothing paid was sent" % reason)
     ctx.progress.say("not submitted: %s" % reason)
     return None, {
         "skill": ctx.skill, "provider": ctx.adapter.provider, "simulated": ctx.simulated,

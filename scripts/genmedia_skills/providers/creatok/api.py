@@ -2,13 +2,9 @@
 
 Contract: shared/contracts/creatok-cli.md (CreatOK's own CLI; it wins over
 creatok-and-kie.md part A). Bearer key from CREATOK_API_KEY plus our client headers;
-success is `code == 0`. The HTTP status is read before the body (an HTML 502 is a
-transport error with its status, never "invalid response"); 401 is a rejected key,
-404 on status an unknown task. Business codes: 40101 the provider refused the input
-(exit 2), 41001 upload expired, 41002 media unavailable, 41003 a temporary upload key
-where an asset is required (our asset flow is broken: exit 4). Status words:
+answers are read by envelope.py (HTTP status, business codes, schema). Status words:
 succeeded and failed are terminal, cancelled/canceled mean canceled, anything else is
-still running (noted).
+still running (noted); `task_type` is optional at CreatOK, and always sent.
 """
 
 import re

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ...core.errors import UsageError
 from ...media.image_dimensions import image_size
-from ...media.references import image_format
+from ...media.references import image_format, read_file
 from ...media.video_metadata import is_mp4, probe
 
 IMAGE_TYPES = {".jpg": ("image/jpeg", "jpeg"), ".jpeg": ("image/jpeg", "jpeg"), ".png": ("image/png", "png"),
@@ -65,23 +65,6 @@ class AssetKey:
         return self.key
 
 
-def _read(option, text, path, limit):
-    try:
-        if not path.is_file():
-            raise UsageError("%s: %s is not a regular file" % (option, text))
-        size = path.stat().st_size
-        if size > limit:
-            raise UsageError("%s: %s is %d bytes; CreatOK's upload takes at most %d" % (option, text, size, limit))
-        data = path.read_bytes()
-    except UsageError:
-        raise
-    except OSError as exc:
-        raise UsageError("%s: cannot read file %s (%s)" % (option, text, exc.strerror or exc)) from None
-    if not data:
-        raise UsageError("%s: %s is empty" % (option, text))
-    return data
-
-
 def parse(option, text, media="image"):
     """One value of `option` -> LocalFile or AssetKey; UsageError naming the value."""
     text = (text or "").strip()
@@ -98,7 +81,9 @@ def parse(option, text, media="image"):
     if suffix not in table:
         raise UsageError("%s: %s: unsupported file type %r; allowed: %s"
                          % (option, text, suffix or "(none)", ", ".join(sorted(table))))
-    data = _read(option, text, path, MAX_BYTES[media])
+    data = read_file(option, text, path, MAX_BYTES[media])
+    if not data:
+        raise UsageError("%s: %s is empty" % (option, text))
     if media == "image":
         content_type, expected = IMAGE_TYPES[suffix]
         found = image_format(data)
