@@ -152,3 +152,22 @@ def test_image_quality_only_where_the_model_offers_it(sim, artifacts, tmp_path):
     missing = cli("run", "--yes", "--prompt", "a cat", "--model", "gpt-image-2")   # required, as CreatOK's CLI has it
     assert missing.code == 2 and "--quality: missing; gpt-image-2 needs one of low, medium, high" in missing.stderr
     assert sim.count("creatok.image-generation") == 1
+
+
+@pytest.mark.parametrize("change,args,words", [
+    ({"frame_input": {"first_frame": False, "end_frame": False}}, ["--first-frame", "{photo}"],
+     ["--first-frame", "takes no frame inputs"]),
+    ({"limits": {"max_reference_media_items": 2}},
+     ["--reference-images", "{photo}", "--reference-images", "{last}", "--reference-video", "{clip}"],
+     ["3 media in all", "at most 2"]),
+], ids=["no-frames", "media-items"])
+def test_model_level_input_limits_are_enforced_before_sending(video, sim, files, change, args, words):
+    caps = copy.deepcopy(sim.creatok.capabilities)
+    entry = next(m for m in caps["video"]["models"] if m["id"] == "doubao-seedance-2")
+    for section, values in change.items():
+        entry[section].update(values)
+    sim.creatok.set_capabilities(caps)
+    res = video("run", "--yes", "--prompt", "x", "--model", "doubao-seedance-2", *[a.format(**files) for a in args])
+    assert res.code == 2, res
+    assert all(w in res.json["error"]["message"] for w in words), res.json["error"]["message"]
+    assert sent_anything_but_capabilities(sim) == []

@@ -108,8 +108,10 @@ class CreatOKVideo(CreatOKGeneration):
         media = [(field, refs, False) for field, refs in (("referenceImageKeys", images),
                                                           ("referenceVideoKeys", videos)) if refs]
         media += [(field, [ref], True) for field, ref in (("firstFrameKey", first), ("endFrameKey", end)) if ref]
-        parameters.update({"reference_videos": len(videos), "first_frame": first is not None,
-                           "end_frame": end is not None})
+        for name, used in (("reference_videos", len(videos)), ("first_frame", first is not None),
+                           ("end_frame", end is not None)):
+            if used:   # only what this request uses: the gate's summary stays short
+                parameters[name] = used
         estimate = pricing.estimate(entry, why, parameters, len(images),
                                     pricing.video_credits(entry, definition, seconds, orientation))
         return CreatOKPrepared(PATH, body, schema="creatok/video-task.request.json", model=entry["id"],
