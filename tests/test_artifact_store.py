@@ -280,7 +280,7 @@ def test_runs_created_in_a_tight_loop_list_newest_first(tmp_path):
 
 
 def test_runs_of_an_unknown_skill_is_empty(tmp_path):
-    assert ArtifactStore(tmp_path).runs("nothing-here") == []
+    assert list(ArtifactStore(tmp_path).runs("nothing-here")) == []
 
 
 # --------------------------------------------------------------------------- skill names

@@ -3,31 +3,16 @@ commands, the common options, one JSON document on stdout, one-line errors on
 stderr and the exit codes of exit_codes.py. No command ends in a traceback.
 """
 
-import inspect
 import os
 import signal
 import sys
 from typing import Optional
 
-import typer
-
-if tuple(int(part) for part in typer.__version__.split(".")[:2]) < (0, 12):   # Debian/Ubuntu ship older
-    raise ImportError("typer %s is too old: genmedia-skills needs typer >= 0.12" % typer.__version__)
-
-try:
-    from typing import Annotated
-except ImportError:  # Python < 3.9 is not supported, but keep the import honest
-    from typing_extensions import Annotated
-
-try:
-    from typer import _click as click  # typer >= 0.26 vendors click
-except ImportError:
-    import click
-
 from ..core import config, exit_codes
 from ..core.errors import GenmediaError, UsageError
 from ..core.redaction import to_json
 from ..core.terminal_text import for_terminal
+from .options import as_param, fast_parse, option, params_of
 
 # Exit codes whose result object carries an error the user must see on stderr too; 5, 6
 # and 130 end with their own "resume with" / "not submitted" lines instead.
@@ -36,9 +21,7 @@ DEFAULT_TIMEOUT = 540.0   # fits the ~10 minute tool-call limit of coding agents
 EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join("  %-3d %s" % row for row in exit_codes.TABLE)
 
 
-def _option(name, annotation, default, *decls, help):
-    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                             annotation=Annotated[annotation, typer.Option(*decls, help=help)])
+_option = option   # the name skills and providers import
 
 
 SIMULATE = _option("simulate", bool, False, "--simulate",
@@ -120,15 +103,16 @@ def _one_line(text):
 class SkillCLI:
     """`SkillCLI(name, adapter, options_fn, help).main()` is a whole skill script.
 
-    `options_fn` is a function whose keyword parameters are typer options; run and
+    `options_fn` is a function whose keyword parameters are `Annotated[type, Option(...)]`
+    (command/options.py; typer.Option works too, only slower to start); run and
     submit accept them and hand them, as a dict, to `adapter.prepare(options)`."""
 
     def __init__(self, name, adapter, options_fn, help, extra_commands=(), yes_help=None):
         self.name = name
         self.adapter = adapter
-        self.options = list(inspect.signature(options_fn).parameters.values())
+        self.options = params_of(options_fn)
         self.help = help
-        # (name, handler(ctx, kw) -> (document, exit_code), [inspect.Parameter], help)
+        # (name, handler(ctx, kw) -> (document, exit_code), [options.Param], help)
         self.extra_commands = list(extra_commands)
         self.yes = _option("yes", bool, False, "--yes",
                            help=yes_help or "Confirm a spending gate (none for this skill).")
@@ -193,15 +177,11 @@ class SkillCLI:
 
         return commands.list_runs(ctx, limit=kw["limit"], status_filter=kw["status_filter"])
 
-    def command_names(self):
-        return ["run", "submit", "status", "wait", "list"] + [c[0] for c in self.extra_commands]
-
-    def app(self):
-        app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
-                          rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
+    def commands(self):
+        """[(name, handler(ctx, kw) -> (document, exit_code), [Param], help)] of this skill."""
         common = [SIMULATE, ARTIFACTS, QUIET]
         yes = self.yes
-        table = [
+        return [
             ("run", self.cmd_run, self.options + [TIMEOUT, DRY_RUN, yes, DOWNLOAD] + DELIVERY + common,
              "Submit, then wait until the task finishes or --timeout runs out."),
             ("submit", self.cmd_submit, self.options + [DRY_RUN, yes] + common,
@@ -213,17 +193,32 @@ class SkillCLI:
             ("list", self.cmd_list, [LIMIT, STATUS, ARTIFACTS, QUIET], "This skill's runs, newest first (JSON)."),
         ] + [(name, handler, params + common if "simulate" not in [p.name for p in params] else params, doc)
              for name, handler, params, doc in self.extra_commands]
-        for name, handler, params, doc in table:
-            app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params))
+
+    def command_names(self):
+        return [row[0] for row in self.commands()]
+
+    def app(self):
+        """The typer app of this skill: built only for --help, errors and unusual command lines."""
+        import typer
+
+        app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
+                          rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
+        for name, handler, params, doc in self.commands():
+            app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params, typer))
         return app
 
-    def _command(self, name, handler, params):
+    def _command(self, name, handler, params, typer=None):
+        import inspect
+
+        if typer is None:
+            import typer
+
         def command(**kw):
             self._outcome = (handler, kw)
             return exit_codes.OK
 
         command.__name__ = name
-        command.__signature__ = inspect.Signature(params)
+        command.__signature__ = inspect.Signature([as_param(p).to_inspect(typer) for p in params])
         return command
 
     def main(self, argv=None, invocation=None):
@@ -247,6 +242,25 @@ class SkillCLI:
         if not argv:  # decided here: click < 8.2 (all Python 3.9 gets) would print help, exit 0
             names = self.command_names()
             return self._error(UsageError("missing command: one of %s (see --help)" % ", ".join(names)))
+        for name, handler, params, _ in self.commands():   # a plain command line: no typer needed
+            if name == argv[0]:
+                values = fast_parse(params, argv[1:])
+                if values is not None:
+                    self._outcome = (handler, values)
+                    return exit_codes.OK
+        return self._typer_parse(argv)
+
+    def _typer_parse(self, argv):
+        import typer
+        try:
+            from typer import _click as click  # typer >= 0.26 vendors click
+        except ImportError:
+            import click
+
+        if tuple(int(part) for part in typer.__version__.split(".")[:2]) < (0, 12):   # Debian/Ubuntu ship older
+            return self._error(GenmediaError("the genmedia-skills runtime is missing a dependency: typer %s is too "
+                                             "old, it needs typer >= 0.12 (pip install 'typer>=0.12,<0.29')"
+                                             % typer.__version__, kind="runtime_missing"))
         try:
             command = typer.main.get_command(self.app())
             prog = self.name
@@ -255,7 +269,7 @@ class SkillCLI:
             code = command.main(args=argv, prog_name=prog, standalone_mode=False)
             return code if isinstance(code, int) else exit_codes.OK
         except click.exceptions.ClickException as exc:
-            return self._error(UsageError(_with_allowed(exc, self.command_names())))
+            return self._error(UsageError(_with_allowed(exc, self.command_names(), click)))
         except (click.exceptions.Abort, KeyboardInterrupt):
             return exit_codes.INTERRUPTED
 
@@ -296,7 +310,7 @@ class SkillCLI:
         return exc.exit_code
 
 
-def _with_allowed(exc, commands):
+def _with_allowed(exc, commands, click):
     """click's message, plus what is allowed when it names something unknown (the contract:
     every error names the value and what is allowed)."""
     message = exc.format_message()

@@ -10,6 +10,7 @@ import shutil
 from ..core import exit_codes, task_status
 from ..store import result_document
 from ..jobs import spending_gate
+from ..store import run_index
 from ..store.artifact_store import ArtifactStore
 from ..core.errors import ProviderError, RunNotSaved, SubmitOutcomeUnknown, UnknownTask, UsageError
 from ..jobs.task_runner import Job
@@ -241,8 +242,10 @@ def list_runs(ctx, *, limit, status_filter=None):
     if limit < 1:
         raise UsageError("--limit: %r must be at least 1" % (limit,))
     rows = []
-    for run in ctx.store.runs(ctx.skill):
+    for run in ctx.store.runs(ctx.skill, status_filter):
         doc, problem = result_document.load(run.json_path)
+        if status_filter and not problem and doc.get("status") != status_filter:
+            run_index.record(run.dir.parent, run.run_id, doc.get("status"))   # a stale marker: moved
         if problem and not status_filter and run.json_path.exists():  # flagged, the rest still listed
             rows.append(dict({key: None for key in _ROW_KEYS}, run_id=run.run_id, dir=str(run.dir),
                              damaged="%s: %s" % (run.json_path, problem)))

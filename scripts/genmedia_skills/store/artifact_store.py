@@ -19,7 +19,7 @@ import secrets
 import time
 from pathlib import Path
 
-from . import task_index
+from . import run_index, task_index
 from ..core.redaction import redact, redact_bytes, to_json
 from ..core.safe_files import UnsafePath, atomic_write, exclusive_lock, real_dir
 
@@ -77,6 +77,8 @@ class Run:
         self._real_dir()
         atomic_write(self.json_path, to_json(document, indent=2) + "\n")
         atomic_write(self.md_path, redact(markdown, urls=False))
+        if isinstance(document, dict):
+            run_index.record(self.dir.parent, self.run_id, document.get("status"))
 
     def save_raw(self, name, body):
         """Keep a provider body that failed validation, for the person debugging it."""
@@ -157,10 +159,8 @@ class ArtifactStore:
                 run = ArtifactStore(other).find_task(skill, task_id)
         return run
 
-    def runs(self, skill):
-        """Runs of `skill`, newest first."""
+    def runs(self, skill, status=None):
+        """Runs of `skill` (only those with `status`, if given), newest first, made one at a
+        time: listing the newest few never builds an object per saved run."""
         base = self._skill_dir(skill)
-        if not base.is_dir():
-            return []
-        names = sorted((p.name for p in base.iterdir() if RUN_ID.fullmatch(p.name)), reverse=True)
-        return [Run(self.root, skill, name) for name in names]
+        return (Run(self.root, skill, run_id) for run_id in run_index.run_ids(base, RUN_ID.fullmatch, status))

@@ -9,8 +9,6 @@ so it is retried like a GET.
 
 import time
 
-import requests
-
 from ...store import user_state
 from ...core.errors import AuthError, BadResponse, ProviderError, TransportError
 from ...store.result_document import now_iso
@@ -35,6 +33,8 @@ def _remember(base, sha256, url, now):
 
 
 def _post(http, url, local):
+    import requests   # here, not at the top: --help, list and --dry-run send nothing
+
     attempt = 0
     while True:
         attempt += 1
