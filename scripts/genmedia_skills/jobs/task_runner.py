@@ -15,7 +15,7 @@ import time
 from ..core import exit_codes, task_status
 from . import payment_gate
 from ..store import result_document, result_expiry, result_markdown
-from ..media.downloads import fetch_outputs
+from ..media.downloads import fetch_outputs, unusable_url
 from ..core.errors import (
     AuthError,
     BadResponse,
@@ -30,6 +30,7 @@ from ..core.errors import (
 from ..core.safe_files import UnsafePath
 
 MAX_QUERY_FAILURES = 3   # consecutive failed queries (each already retried) before giving up
+MAX_OUTPUTS = 100        # results kept per task: real tasks give 1-10; a runaway list must not eat --timeout
 NEVER_STARTED_SECONDS = 300.0   # provider seconds a task may sit queued-but-never-started (Snapshot.stalled)
 
 
@@ -117,6 +118,8 @@ class Job:
                                              or self.downloads_cut_short)
         gate = self.doc["status"] == task_status.AWAITING_PAYMENT and not self._pay_requested()
         self.doc["next"] = self.ctx.resume_command(self.doc["task_id"], yes=gate) if resumable else None
+        if self.doc["status"] == task_status.REJECTED and (self.doc["error"] or {}).get("kind") == OutOfTime.kind:
+            self.doc["next"] = self.ctx.this_command()   # --timeout ran out before anything was sent
 
     def _pay_requested(self):
         return bool((self.doc.get("payment") or {}).get("requested_at"))
@@ -169,7 +172,8 @@ class Job:
         `may_pay`: at a spending gate, pay (once, ever) if the user said --yes."""
         ctx = self.ctx
         try:
-            snap = ctx.adapter.query(ctx.http, self.doc["task_id"])
+            by_run = getattr(ctx.adapter, "query_for_run", None)   # adapters whose poll depends on the run
+            snap = by_run(ctx.http, self.doc) if by_run else ctx.adapter.query(ctx.http, self.doc["task_id"])
         except UnknownTask as exc:
             grace = ctx.adapter.schedule(self.doc.get("model")).grace
             if since_submit is not None and since_submit < grace:
@@ -200,16 +204,24 @@ class Job:
         doc["status"], doc["provider_status"] = snap.status, snap.provider_status
         result_document.add_note(doc, snap.note)
         found = snap.outputs or [(url, self.ctx.adapter.output_kind) for url in snap.urls]
+        if len(found) > MAX_OUTPUTS:
+            result_document.add_note(doc, "the provider listed %d results; the first %d are kept (a task gives "
+                                          "a handful: the rest looks like a runaway answer)"
+                                     % (len(found), MAX_OUTPUTS))
+            found = found[:MAX_OUTPUTS]
         if found:
             old = {_url_key(o["url"]): o for o in doc["outputs"]}
             outputs = []
-            for url, kind in found:
+            for url, kind, *facts in found:
                 entry = dict(old.get(_url_key(url), {}))  # keep the downloaded file, refresh the URL
-                entry.update(url=url, kind=kind)
+                entry.update(url=url, kind=kind, **(facts[0] if facts else {}))
                 outputs.append(entry)
             doc["outputs"] = outputs
-            ttl = getattr(self.ctx.adapter, "result_ttl_seconds", None)
-            result_expiry.stamp(outputs, ttl and ttl * self.ctx.poll_scale, snap.completed_at)
+            ttl = snap.result_ttl or getattr(self.ctx.adapter, "result_ttl_seconds", None)
+            result_document.add_note(doc, result_expiry.stamp(outputs, ttl and ttl * self.ctx.poll_scale,
+                                                              snap.completed_at))
+        if snap.texts:
+            doc["texts"] = snap.texts
         if snap.credits:
             doc["credits"] = snap.credits
         if snap.progress is not None:
@@ -240,9 +252,15 @@ class Job:
     def _finish(self, snap):
         self.doc["finished_at"] = self.doc["finished_at"] or result_document.now_iso()
         if self.doc["status"] == task_status.SUCCEEDED:
+            for out in self.doc["outputs"]:   # known without downloading: no web URL
+                problem = unusable_url(out["url"])
+                if problem:
+                    out["unusable"] = problem
             if self.ctx.download:
                 self.save()
                 self.download_outputs()
+            if self.doc["outputs"] and all(out.get("unusable") for out in self.doc["outputs"]):
+                return self._nothing_usable()
             result_expiry.review(self.doc)
             self.set_next()
             self.save()
@@ -250,11 +268,24 @@ class Job:
         self.save()
         return exit_codes.TASK_FAILED
 
+    def _nothing_usable(self):
+        """A "success" whose every result is unusable produced nothing: the run failed, with why."""
+        reasons = sorted({out["unusable"] for out in self.doc["outputs"]})
+        result_document.set_error(self.doc, ProviderError(
+            "%s reported success but none of its %d result(s) is usable: %s"
+            % (self.ctx.adapter.provider, len(self.doc["outputs"]), "; ".join(reasons)[:400]), kind="unusable_result"))
+        self.doc["status"] = task_status.FAILED
+        self.set_next()
+        self.save()
+        return exit_codes.TASK_FAILED
+
     def download_outputs(self):
         """Fetch what is missing; --timeout running out leaves the rest for `wait`."""
         ctx = self.ctx
+        refresh = getattr(ctx.adapter, "refresh_link", None)   # a fresh link for one that stopped working
         self.downloads_cut_short = not fetch_outputs(ctx.http, self.doc["outputs"], self.run.outputs_dir,
-                                                     ctx.adapter.max_download_bytes, ctx.progress)
+                                                     ctx.adapter.max_download_bytes, ctx.progress,
+                                                     refresh=refresh and (lambda url: refresh(ctx.http, self.doc, url)))
         if self.doc.get("delivery"):   # --output: into the user's project (imported only then: cold start)
             from ..media.delivery import deliver
 

@@ -26,6 +26,29 @@ class DownloadError(GenmediaError):
     kind = "download"
 
 
+class Unusable(DownloadError):
+    """The result itself is no media file (not a web URL, or bytes declared as media that are
+    no media format at all, e.g. HTML or SVG served as image/png): no retry can help, and a
+    task whose every result is so produced nothing."""
+
+    kind = "unusable_result"
+
+
+def scheme_problem(url):
+    """Why `url` cannot be fetched (not http or https), or None."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        return "result URL scheme %r is not http or https; not downloaded" % (scheme or "none")
+    return None
+
+
+def unusable_url(url):
+    """Why `url` can be no result at all (file:, javascript:, data:, ...), or None. A value
+    without a scheme is the provider's own reference (e.g. an object key standing in for a
+    URL), not fetched but not hostile either."""
+    return scheme_problem(url) if urlsplit(url).scheme else None
+
+
 def _first_bytes(chunks, want):
     """(head of at least `want` bytes unless the body is shorter, the chunks it took)."""
     taken, size = [], 0
@@ -39,9 +62,9 @@ def _first_bytes(chunks, want):
 
 def download(http, url, dest_dir, stem, *, kind, max_bytes):
     """Fetch `url` to dest_dir/stem.<ext>; returns {path, sha256, bytes, content_type}."""
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in ("http", "https"):   # file://, ftp:, data: — nothing to retry
-        raise DownloadError("result URL scheme %r is not http or https; not downloaded" % (scheme or "none"))
+    problem = scheme_problem(url)
+    if problem:   # file://, ftp:, data: — nothing to retry
+        raise (Unusable if unusable_url(url) else DownloadError)(problem)
     try:
         dest_dir = real_dir(dest_dir)
     except UnsafePath:
@@ -64,8 +87,8 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes):
         head, taken = _first_bytes(chunks, media_types.SNIFF_BYTES)
         try:
             ext = media_types.extension(ctype, kind, head)
-        except media_types.Mismatch as exc:
-            raise DownloadError("refused: %s" % exc) from None
+        except media_types.Mismatch as exc:   # no media at all (an HTML or SVG page) is unusable
+            raise (DownloadError if media_types.sniff(head) else Unusable)("refused: %s" % exc) from None
         target = dest_dir / (stem + ext)
         part = target.with_name("%s.%d-%s.part" % (target.name, os.getpid(), secrets.token_hex(6)))
         digest, size = hashlib.sha256(), 0
@@ -92,8 +115,26 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes):
         resp.close()
 
 
-def fetch_outputs(http, outputs, dest_dir, max_bytes, progress):
+_GONE = ("HTTP 403", "HTTP 404", "HTTP 410")   # a link that stopped working (expired or revoked)
+
+
+def _refreshed(http, out, refresh, dest_dir, stem, max_bytes, progress):
+    """The download through a fresh link from the provider (e.g. KIE's download-url), or None."""
+    try:
+        fresh = refresh(out["url"])
+        got = download(http, fresh, dest_dir, stem, kind=out["kind"], max_bytes=max_bytes)
+    except OutOfTime:
+        raise
+    except Exception as exc:  # no fresh link: the first failure is what the user sees
+        progress.warn("no fresh link for %s: %s" % (stem, getattr(exc, "message", None) or exc))
+        return None
+    progress.say("the link of %s no longer worked; downloaded it through a fresh link" % stem)
+    return dict(got, refreshed=True)
+
+
+def fetch_outputs(http, outputs, dest_dir, max_bytes, progress, refresh=None):
     """Download every output not on disk yet, recording each path or error in its entry.
+    `refresh(url)`: a fresh link when an output's own has expired or is refused.
     False when --timeout ran out (the rest is left for `wait`/`status`)."""
     numbers = {}
     for out in outputs:
@@ -109,11 +150,25 @@ def fetch_outputs(http, outputs, dest_dir, max_bytes, progress):
             return False
         except Exception as exc:  # the signed URL is still the deliverable
             message = getattr(exc, "message", None) or "%s: %s" % (type(exc).__name__, exc)
+            gone = message.startswith(_GONE) or result_expiry.expired(out)
+            try:
+                got = gone and refresh and _refreshed(http, out, refresh, dest_dir, "%s-%d" % (out["kind"], n),
+                                                      max_bytes, progress)
+            except OutOfTime:
+                out["download_error"] = "--timeout ran out during the download; `wait` or `status` fetches it"
+                return False
+            if got:
+                out.pop("download_error", None)
+                out.update(got)
+                continue
             message = result_expiry.download_failure(out, message)   # an expired link says so
             out["download_error"] = message[:300]
+            if isinstance(exc, Unusable):
+                out["unusable"] = message[:300]
             progress.warn("could not download %s %d: %s" % (out["kind"], n, message))
             continue
         out.pop("download_error", None)
+        out.pop("unusable", None)
         out.update(got)
         progress.say("saved %s" % got["path"])
     return True
