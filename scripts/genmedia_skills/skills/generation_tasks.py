@@ -29,6 +29,8 @@ PROVIDER = _option("provider", Optional[str], None, "--provider", help="Only run
 SINCE = _option("since", Optional[str], None, "--since",
                 help="Only runs created since: an age (90s, 30m, 2h, 7d, 1w) or an ISO date/time (UTC).")
 YES = _option("yes", bool, False, "--yes", help="Confirm the task's spending gate, if its skill has one.")
+SIMULATED = _option("include_simulated", bool, False, "--include-simulated",
+                    help="Count --simulate runs too (they cost nothing real; left out by default).")
 PROVIDERS = ("giggle", "kie", "creatok")
 
 
@@ -84,6 +86,20 @@ def _list(ctx, kw):
         raise ctx.unreadable(exc) from None
     _table(rows, kw.get("quiet"))
     return rows, exit_codes.OK
+
+
+def _spend(ctx, kw):
+    from ..core.errors import UsageError
+    from ..store.spend_report import report
+    from ..task_lookup import generation_skills, since_stamp
+
+    if kw["provider"] and kw["provider"] not in PROVIDERS:
+        raise UsageError("--provider: %r is not one of: %s" % (kw["provider"], ", ".join(PROVIDERS)))
+    document = report(ctx.store.root, generation_skills(kw["skill"]), since_stamp(kw["since"]),
+                      provider=kw["provider"], include_simulated=kw["include_simulated"])
+    if not kw.get("quiet"):
+        sys.stderr.write("%s: %s\n" % (TASKS.name, document["summary"]))
+    return document, exit_codes.OK
 
 
 def _table(rows, quiet):
@@ -148,6 +164,8 @@ class TasksCLI(SkillCLI):
              "Ask once how a task is doing, through the skill that made it."),
             ("wait", _routed("cmd_wait"), [TASK_ID, SKILL_FILTER, TIMEOUT, YES, DOWNLOAD] + DELIVERY + common,
              "Resume waiting for a task until it finishes or --timeout, through the skill that made it."),
+            ("spend", _spend, [SINCE, SKILL_FILTER, PROVIDER, SIMULATED, ARTIFACTS, QUIET],
+             "What your runs on this machine cost, by provider, skill, day and batch; unknown costs counted."),
         ]
 
 
