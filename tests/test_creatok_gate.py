@@ -180,3 +180,19 @@ def test_a_no_at_the_terminal_sends_nothing(sim, artifacts, tmp_path):
     assert proc.returncode == 6
     assert "declined" in json.loads(out)["error"]["message"]
     assert sent_anything_but_capabilities(sim) == ["creatok.estimate"]
+
+
+def test_the_run_records_the_gate_figure_and_where_it_comes_from(video, sim):
+    """The cost in result.json is the figure the user confirmed, labelled as CreatOK's own
+    estimate only when it is one; the local price list is our estimate and says so."""
+    server = video("run", "--yes", "--prompt", "waves", "--model", "doubao-seedance-2", "--duration", "6")
+    assert server.code == 0, server
+    assert server.json["cost"]["credits"] == 11 and server.json["cost"]["source"] == "provider_estimate"
+    sim.faults.add("creatok.estimate", "http_500", times=3)
+    local = video("run", "--yes", "--prompt", "waves", "--model", "doubao-seedance-2", "--definition", "720p",
+                  "--duration", "5")
+    assert local.code == 0, local
+    listed = model(sim, "video", "doubao-seedance-2")["pricing"]["estimates"]
+    figure = next(r["credits"] for r in listed if (r["definition"], r["seconds"], r["orientation"]) == ("720p", 5, "9:16"))
+    assert local.json["confirmation"]["source"] == "local estimate"
+    assert local.json["cost"]["credits"] == figure and local.json["cost"]["source"] == "table_estimate"

@@ -68,15 +68,15 @@ class CreatOKGeneration:
         return estimate.for_request(prepared, upload)
 
     def price(self, prepared):
-        """The run cost hook before the submit: CreatOK's own price for this request (the
-        estimate its gate shows and the user confirms); "unknown" where it lists none."""
-        est = prepared.estimate or {}
-        basis = est.get("basis") or "CreatOK estimate"
-        if est.get("source"):
-            basis = "%s (%s)" % (basis, est["source"])
+        """The run cost hook before the submit: the figure the gate showed, labelled by where it
+        comes from: CreatOK's own credits-estimate, or (before the gate asked it, or when its
+        endpoint failed) the local price list, an estimate of ours."""
+        est = getattr(prepared, "gate_estimate", None) or prepared.estimate or {}
+        source = "provider_estimate" if est.get("source") == estimate.SERVER else "table_estimate"
+        basis = est.get("basis") or "CreatOK's price list"
         credits = est.get("credits")
         return {"credits": credits if not isinstance(credits, str) else None, "currency": est.get("currency"),
-                "source": "provider_estimate", "basis": "CreatOK: " + basis}
+                "source": source, "basis": "CreatOK: " + basis}
 
     def models(self, ctx):
         """The `models` command: this kind's models, limits and prices."""

@@ -34,9 +34,11 @@ def for_request(prepared, upload):
         priced = est["credits"] != UNKNOWN
         est.update(source=LOCAL, basis="%s; CreatOK's estimate endpoint failed (%s), so this is the local price "
                                        "list%s" % (est["basis"], exc.message, "" if priced else ", which has none"))
+        prepared.gate_estimate = est
         return est
     est.update(credits=credits, source=SERVER, service=prepared.service,
                basis="CreatOK credits-estimate for this exact request")
     if left_out:
         est["basis"] += "; %s not uploaded yet (dry run), so not in it" % ", ".join(left_out)
+    prepared.gate_estimate = est   # what the run's cost records (api.price)
     return est
