@@ -250,7 +250,7 @@ class SkillCLI:
         try:
             command = typer.main.get_command(self.app())
             prog = self.name
-            if self.invocation:   # "genmedia giggle-generation-image" in usage lines
+            if self.invocation:   # "genmedia-skills giggle-generation-image" in usage lines
                 prog = " ".join([os.path.basename(self.invocation[0])] + self.invocation[1:])
             code = command.main(args=argv, prog_name=prog, standalone_mode=False)
             return code if isinstance(code, int) else exit_codes.OK
