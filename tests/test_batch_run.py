@@ -192,13 +192,16 @@ def test_a_second_run_of_the_same_manifest_at_once_is_refused(batch, sim, tmp_pa
     assert len(creates(sim)) == 1
 
 
-def test_progress_on_a_terminal_is_one_line_updated_in_place(batch, tmp_path):
+def test_progress_on_a_terminal_is_a_line_per_item_and_a_total_redrawn_in_place(batch, tmp_path):
+    import re
+
     from conftest import run_with_tty_stderr
 
     code, out, err = run_with_tty_stderr(batch, "run", write(tmp_path, icons(3)))
     assert code == 0, err
-    assert "\r\x1b[K[generation-batch] [--------------------] 0/3 3 items: " in err
-    assert "\r\x1b[K[generation-batch] [####################] 3/3 3 items: 3 succeeded" in err
+    assert re.search(r"\r\x1b\[K\d\d:\d\d  \[--------------------\] 0/3 3 items: ", err)
+    assert re.search(r"\r\x1b\[K\d\d:\d\d  \[####################\] 3/3 3 items: 3 succeeded", err)
+    assert "\x1b[3A\r\x1b[J" in err   # the block (three items and the total) is redrawn, not appended
     assert " unknown" not in err   # an item whose POST is under way is "submitting", not a lost submit
     assert json.loads(out)["counts"] == {"succeeded": 3}
 

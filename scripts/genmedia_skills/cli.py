@@ -24,7 +24,7 @@ try:
 except ImportError:
     import click
 
-from . import config, exit_codes
+from . import config, exit_codes, output_mode
 from .errors import GenmediaError, UsageError
 from .redaction import to_json
 from .terminal_text import for_terminal
@@ -64,6 +64,9 @@ RESIZE = _option("resize", Optional[str], None, "--resize",
 FORMAT = _option("image_format", Optional[str], None, "--format",
                  help="Images: convert the --output file to webp, png or jpeg (needs the [images] extra).")
 DELIVERY = [OUTPUT, OVERWRITE, RESIZE, FORMAT]
+JSON = _option("json_output", bool, False, "--json",
+               help="Print the JSON document even at a terminal (default there: a short summary; "
+                    "env GENMEDIA_OUTPUT=json|human|auto).")
 
 
 def check_timeout(value):
@@ -89,6 +92,20 @@ def emit(document):
         stream.flush()
     except (OSError, ValueError):  # EPIPE, EBADF, a closed file
         _silence_stdout()
+
+
+def _write_stdout(text):
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except (AttributeError, OSError, ValueError):
+        _silence_stdout()
+
+
+def _stop_progress(ctx):
+    progress = getattr(ctx, "progress", None)
+    if progress is not None:
+        progress.close()
 
 
 def _silence_stdout():
@@ -223,6 +240,8 @@ class SkillCLI:
             return exit_codes.OK
 
         command.__name__ = name
+        if "json_output" not in [p.name for p in params]:   # every command of every skill takes --json
+            params = list(params) + [JSON]
         command.__signature__ = inspect.Signature(params)
         return command
 
@@ -237,6 +256,7 @@ class SkillCLI:
                 pass
         argv = sys.argv[1:] if argv is None else argv
         self.invocation, self.argv = invocation, list(argv)
+        self.for_people = output_mode.human(output_mode.argv_forces_json(argv))
         self._outcome = None
         code = self._parse(argv)
         if self._outcome is not None and code == exit_codes.OK:
@@ -262,14 +282,16 @@ class SkillCLI:
     def _execute(self, handler, kw):
         ctx = None
         try:
+            output_mode.env_mode()   # a mistyped GENMEDIA_OUTPUT is named, not ignored
             problem = _undecodable_option(kw)
             if problem:
                 raise UsageError(problem)
             ctx = self.make_context(kw)
             document, code = handler(ctx, kw)
-            emit(document)
+            _stop_progress(ctx)   # the live line ends before the summary or the document
+            summarized = self._emit(document)
             error = document.get("error") if isinstance(document, dict) else None
-            if error and code in ENDS_IN_ERROR:   # the run's own error, as the last stderr line
+            if error and code in ENDS_IN_ERROR and not summarized:   # the run's own error, as the last stderr line
                 self._say_error(error.get("message") or error.get("kind") or "failed")
             return code
         except GenmediaError as exc:
@@ -282,6 +304,19 @@ class SkillCLI:
             if ctx is not None:
                 ctx.close()
 
+    def _emit(self, document):
+        """The summary for a person at a terminal (True), else the JSON document (False)."""
+        if getattr(self, "for_people", False):
+            from . import human_summary
+
+            text = human_summary.render(document, colour=output_mode.colour_allowed(sys.stdout),
+                                        gallery=human_summary.gallery_command(self.invocation))
+            if text is not None:
+                _write_stdout(text)
+                return True
+        emit(document)
+        return False
+
     def _say_error(self, message):
         try:
             sys.stderr.write("%s: error: %s\n" % (self.name, _one_line(message)))
@@ -292,7 +327,7 @@ class SkillCLI:
     def _error(self, exc):
         message = _one_line(exc.message)
         self._say_error(message)
-        emit({"skill": self.name, "error": dict(exc.to_dict(), message=message), "exit_code": exc.exit_code})
+        self._emit({"skill": self.name, "error": dict(exc.to_dict(), message=message), "exit_code": exc.exit_code})
         return exc.exit_code
 
 

@@ -95,6 +95,7 @@ class Job:
         """Send the request once; returns an exit code if it did not produce a task."""
         ctx = self.ctx
         self.save()  # the intent, before anything leaves the machine
+        ctx.progress.phase("submitting")
         try:
             task_id = ctx.adapter.submit(ctx.http, prepared, self.record_task_id)
         except (SubmitOutcomeUnknown, BadResponse) as exc:  # lost, or "success" we cannot read
@@ -212,6 +213,7 @@ class Job:
             result_expiry.review(self.doc)
             self.set_next()
             self.save()
+            self.ctx.progress.phase(self._phase())   # the live line ends on the outcome, not the download
             return exit_codes.STILL_RUNNING if self.downloads_cut_short else exit_codes.OK
         self.save()
         return exit_codes.TASK_FAILED
@@ -241,6 +243,19 @@ class Job:
                                               ", ".join(progress.get("completed_steps") or []) or "none")
         return line + ", %ds" % seconds
 
+    def _phase(self):
+        """The live line's phase: queued, running, running step X, 40%."""
+        doc = self.doc
+        text = doc["status"].replace("_", " ")
+        if doc.get("provider_status") and doc["provider_status"] != doc["status"]:
+            text += " (%s)" % doc["provider_status"]
+        progress = doc.get("progress") or {}
+        if progress.get("percent") is not None:
+            text += ", %s%%" % progress["percent"]
+        elif progress.get("current_step"):
+            text += ", step %s" % progress["current_step"]
+        return text
+
     def provider_elapsed(self):
         """Provider seconds since the submit (None before it): the poll schedule's clock."""
         submitted = _epoch(self.doc.get("submitted_at"))
@@ -257,6 +272,8 @@ class Job:
         schedule = ctx.adapter.schedule(self.doc.get("model"))
         submitted = _epoch(self.doc.get("submitted_at"))
         scale = ctx.poll_scale
+        ctx.progress.phase("waiting for %s" % self.doc["task_id"],
+                           expected=tuple(ctx.time_scale * s for s in schedule.expected))
         failures = 0
         rng = random.Random()
         while True:
@@ -275,7 +292,8 @@ class Job:
                 code = None
             if code is not None:
                 return code
-            ctx.progress.status(self._status_line(time.monotonic() - start), key=self._status_key())
+            ctx.progress.status(self._status_line(time.monotonic() - start), key=self._status_key(),
+                                phase=self._phase())
             remaining = deadline - time.monotonic()
             if remaining <= 0 or out_of_time:
                 self.doc["error"] = None

@@ -18,7 +18,7 @@ from .. import config, delivery, exit_codes, result_document, simulation, spendi
 from ..artifact_store import RUN_ID, ArtifactStore
 from ..commands import new_job
 from ..errors import ConfirmationRequired
-from ..progress import Progress
+from ..progress import Progress, clock
 from ..run_context import RunContext, script_invocation
 from ..task_runner import Job
 from . import manifest, report
@@ -237,8 +237,9 @@ class BatchRun:
     def _changed(self):
         rows = self._rows()
         line = report.summary_line(rows)
-        if self.progress.tty:   # one bar updated in place; plain lines stay short for agents' logs
-            line = "%s %s" % (report.bar(rows), line)
+        if self.progress.tty:   # one line per item and a total, redrawn in place; plain lines for logs
+            items, total = report.live_lines(rows, self.progress.colour), "%s %s" % (report.bar(rows), line)
+            self.progress.live(lambda elapsed: items + ["%s  %s" % (clock(elapsed), total)])
         self.progress.status(line, key=tuple(sorted(report.counts(rows).items())))
         self._save()
 

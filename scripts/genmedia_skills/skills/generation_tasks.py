@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from .. import exit_codes, task_status
+from .. import exit_codes, output_mode, task_status
 from ..cli import (ARTIFACTS, DELIVERY, DOWNLOAD, LIMIT, QUIET, SIMULATE, STATUS, TASK_ID, TIMEOUT, SkillCLI,
                    _option)
 
@@ -57,12 +57,13 @@ def _list(ctx, kw):
         rows.append(dict(run_summary(run, doc), skill=name, provider=doc.get("provider")))
         if len(rows) >= limit:
             break
-    _table(rows, kw.get("quiet"))
+    _table(rows, kw.get("quiet") or output_mode.human(kw.get("json_output")))
     return rows, exit_codes.OK
 
 
 def _table(rows, quiet):
-    """A readable table for a person at a terminal; agents read the JSON on stdout."""
+    """A readable table on stderr at a terminal while stdout carries the JSON (`| jq`); with a
+    terminal on stdout too, the summary there is the table."""
     try:
         if quiet or not sys.stderr.isatty():
             return
