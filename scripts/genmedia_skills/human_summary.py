@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from .output_mode import paint
+from .result_document import cost_text
 from .terminal_text import for_terminal
 
 _MARK = {"succeeded": ("done", "green"), "failed": ("failed", "red"), "canceled": ("canceled", "red"),
@@ -48,24 +49,6 @@ def gallery_command(invocation=None, script=None):
     return " ".join(shlex.quote(part) for part in [python_command(), str(tasks), "gallery", "--open"])
 
 
-def cost_text(doc):
-    """What the run cost or was estimated to cost, as the run records it; None if it does not."""
-    cost = doc.get("cost")
-    if isinstance(cost, dict):
-        amount = cost.get("credits", cost.get("amount"))
-        if amount is not None:
-            return "%s %s" % (amount, cost.get("currency") or cost.get("unit") or "credits")
-    elif isinstance(cost, (int, float)) and not isinstance(cost, bool):
-        return "%g credits" % cost
-    credits = doc.get("credits")
-    if isinstance(credits, dict) and credits:
-        return ", ".join("%s %s" % (k, v) for k, v in sorted(credits.items()) if v is not None)
-    est = (doc.get("confirmation") or {}).get("estimate") or doc.get("estimate") or {}
-    if isinstance(est, dict) and est.get("credits") not in (None, "unknown"):
-        return "%s %s (estimate)" % (est["credits"], est.get("currency") or "credits")
-    return None
-
-
 class Summary:
     def __init__(self, colour=False, gallery=None):
         self.colour = colour
@@ -96,6 +79,12 @@ def render(document, *, colour=False, gallery=None):
         return _batch(document, summary)
     if "run_id" in document and "outputs" in document:
         return _run(document, summary)
+    if "gallery" in document and "runs" in document:
+        s.head("succeeded", "gallery of %d runs (%s)" % (document["runs"], ", ".join(
+            "%d %s" % (n, kind) for kind, n in sorted(document.get("media", {}).items())) or "no local media"))
+        s.field("page", shown_path(document["gallery"]))
+        s.field("open", "opened in the browser" if document.get("opened") else document.get("url"))
+        return s.text()
     if document.get("status") == "needs_confirmation":
         return _confirmation(document, summary)
     if set(document) <= {"skill", "error", "exit_code"} and document.get("error"):

@@ -77,6 +77,20 @@ def _table(rows, quiet):
     sys.stderr.write("\n".join(lines) + "\n")
 
 
+BATCH = _option("batch", Optional[str], None, "--batch",
+                help="Only the items of this batch manifest (its path).")
+GALLERY_OUT = _option("out", Optional[str], None, "--out",
+                      help="Where to write the page (default: gallery.html in the artifact root).")
+OPEN = _option("open_page", bool, False, "--open", help="Open the page in the web browser.")
+GALLERY_LIMIT = _option("limit", int, 200, "--limit", help="At most this many runs (newest first).")
+
+
+def _gallery(ctx, kw):
+    from ..gallery import write_gallery
+
+    return write_gallery(ctx.store, kw), exit_codes.OK
+
+
 def _show(ctx, kw):
     from ..task_lookup import find
 
@@ -115,7 +129,7 @@ class TasksCLI(SkillCLI):
         return _Context(kw)
 
     def command_names(self):
-        return ["list", "show", "status", "wait"]
+        return ["list", "show", "status", "wait", "gallery"]
 
     def app(self):
         from ..cli import EXIT_CODES_HELP
@@ -131,6 +145,10 @@ class TasksCLI(SkillCLI):
              "Ask once how a task is doing, through the skill that made it."),
             ("wait", _routed("cmd_wait"), [TASK_ID, SKILL_FILTER, TIMEOUT, YES, DOWNLOAD] + DELIVERY + common,
              "Resume waiting for a task until it finishes or --timeout, through the skill that made it."),
+            ("gallery", _gallery, [SKILL_FILTER, PROVIDER, STATUS, SINCE, BATCH, GALLERY_LIMIT, GALLERY_OUT, OPEN,
+                                   ARTIFACTS, QUIET],
+             "Write one HTML page of the runs (images, playable video and audio, prompts, costs, resume "
+             "commands); --open opens it. Nothing is sent."),
         ]
         for name, handler, params, doc in table:
             app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params))
