@@ -115,6 +115,17 @@ def test_gallery_plays_every_result_in_a_real_browser(runs, tmp_path):
     assert re.search(r"Resume: <code>[^<]*wait --task-id %s" % runs["queued"]["task_id"], html)
 
 
+def test_every_result_md_has_the_prompt_parameters_and_short_links(runs):
+    for doc in runs["made"]:
+        md = Path(doc["artifacts"]["md"]).read_text()
+        assert re.search(r"^\| prompt \| .+ \|$", md, re.M), (doc["skill"], md)
+        url = doc["outputs"][0]["url"]
+        body = md[:md.index("\n[1]: ")]   # the signed URLs wait at the end, as reference definitions
+        assert url.split("?")[0] not in body and "\n[1]: http" in md, md
+    kie = Path(runs["made"][1]["artifacts"]["md"]).read_text()   # KIE nests its input: it used to show none
+    assert "| prompt | a koi pond |" in kie and "| aspect_ratio | 1:1 |" in kie and "| resolution | 1K |" in kie
+
+
 def test_gallery_filters_and_opens(runs, tmp_path):
     cli = runs["cli"]
     only = cli("gallery", "--skill", "kie-generation-image", "--out", tmp_path / "kie.html")

@@ -119,6 +119,19 @@ def test_resize_and_webp_with_the_images_extra(image_cli, tmp_path):
     assert recorded == {str(folder / n): s for n, s in sizes.items()}
 
 
+def test_icon_scales_take_the_base_size_the_user_names(image_cli, tmp_path):
+    from PIL import Image
+
+    res = image_cli("run", "--prompt", "an icon", "--aspect-ratio", "1:1", "--output", "app/icon.png",
+                    "--resize", "@1x=32,@2x,@3x")
+    assert res.code == 0, res
+    for name, size in (("icon@1x.png", 32), ("icon@2x.png", 64), ("icon@3x.png", 96)):
+        with Image.open(str(tmp_path / "app" / name)) as image:
+            assert max(image.size) == size, (name, image.size)
+    bad = image_cli("run", "--prompt", "x", "--output", "a.png", "--resize", "@1x=25,@1.5x")
+    assert bad.code == 2 and "--resize: @1.5x of a 25 px @1x is 37.5 px" in bad.stderr
+
+
 def test_target_extension_converts(image_cli, tmp_path):
     from PIL import Image
 

@@ -60,7 +60,8 @@ OUTPUT = _option("output", Optional[str], None, "--output",
                  help="Also copy the result here (a file, or a folder ending in /); several files get numbered names.")
 OVERWRITE = _option("overwrite", bool, False, "--overwrite", help="Let --output replace an existing file.")
 RESIZE = _option("resize", Optional[str], None, "--resize",
-                 help="Images: also write these sizes beside --output, e.g. 24,48,72 or @1x,@2x,@3x,hero (needs the [images] extra).")
+                 help="Images: also write these sizes (long side, px) beside --output, e.g. 24,48,72, or @1x=32,@2x,@3x "
+                      "(@1x is the size you name, else 24), hero=160 (needs the [images] extra).")
 FORMAT = _option("image_format", Optional[str], None, "--format",
                  help="Images: convert the --output file to webp, png or jpeg (needs the [images] extra).")
 DELIVERY = [OUTPUT, OVERWRITE, RESIZE, FORMAT]
@@ -147,6 +148,10 @@ class SkillCLI:
         self.help = help
         # (name, handler(ctx, kw) -> (document, exit_code), [inspect.Parameter], help)
         self.extra_commands = list(extra_commands)
+        if getattr(adapter, "models_catalog", None) and "models" not in [c[0] for c in self.extra_commands]:
+            self.extra_commands.append(("models", lambda ctx, kw: (adapter.describe_models(), exit_codes.OK), [],
+                                        "Print the models as JSON: typical time, durations, every option's "
+                                        "allowed values and default."))
         self.yes = _option("yes", bool, False, "--yes",
                            help=yes_help or "Confirm a spending gate (none for this skill).")
         self.invocation = self.argv = None   # set by main()

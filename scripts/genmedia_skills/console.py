@@ -18,6 +18,15 @@ def main(argv=None):
     if argv[:1] in (["-h"], ["--help"]):
         sys.stdout.write(_help())
         return
+    if argv[:1] == ["--completion"]:
+        from .completion import script
+        from .errors import UsageError
+
+        try:
+            sys.stdout.write(script(argv[1] if len(argv) > 1 else "bash"))
+        except UsageError as exc:
+            _fail(exc.message, "usage", exit_codes.USAGE)
+        return
     if argv[:1] == ["--version"]:
         sys.stdout.write("genmedia-skills %s\n" % __version__)
         return
@@ -52,6 +61,7 @@ def _help():
     ] + rows + [
         "",
         "Commands of every skill: run, submit, status, wait, list (genmedia-skills SKILL --help).",
+        "Shell completion: eval \"$(genmedia-skills --completion bash)\" (or zsh) in your shell's rc file.",
         "Runs are saved under %s" % config.shown_path(config.default_artifacts_root()),
         "  (change it with GENMEDIA_ARTIFACTS_DIR or --artifacts-dir).",
         "",

@@ -14,7 +14,7 @@ import html
 import os
 from urllib.parse import quote
 
-from .markdown_text import link_target
+from .markdown_text import link_target, short_url
 from .result_document import cost_text, prompt_and_parameters
 
 CSP = ("default-src 'none'; img-src 'self' file:; media-src 'self' file:; style-src 'unsafe-inline'; "
@@ -49,15 +49,6 @@ def esc(value):
 def _href(path, base):
     """A relative, percent-encoded link from the page's folder to a local file."""
     return esc(quote(os.path.relpath(str(path), str(base)).replace(os.sep, "/"), safe="/._-~"))
-
-
-def short_url(url, width=48):
-    """A long signed URL as a person needs to see it: host/…/file name."""
-    rest = str(url).split("://", 1)[-1].split("?", 1)[0]
-    host, _, path = rest.partition("/")
-    name = path.rsplit("/", 1)[-1]
-    text = "%s/%s%s" % (host, "…/" if "/" in path else "", name)
-    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _remote(url, label=None):

@@ -85,6 +85,7 @@ def _steps(data):
 
 class GiggleTrustee(GiggleGeneration):
     """One implementation for giggle-generation-aimv (type mv) and -aimv-30 (type aimv-30)."""
+    models_catalog = CATALOG   # `models` prints it
 
     output_kind = "video"
     max_download_bytes = 2 * 1024 * 1024 * 1024
