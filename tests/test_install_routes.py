@@ -76,8 +76,8 @@ def simulate_example(skill_dir):
     for line, _codes in examples(skill_dir):
         argv = shlex.split(line)
         if argv[2:4] == ["run", "--simulate"]:
-            return argv[1], argv[2:]
-    raise AssertionError("%s: SKILL.md has no `python3 scripts/... run --simulate` example" % skill_dir.name)
+            return argv[1].replace("{baseDir}/", ""), argv[2:]
+    raise AssertionError("%s: SKILL.md has no `python3 {baseDir}/scripts/... run --simulate` example" % skill_dir.name)
 
 
 @pytest.fixture

@@ -142,7 +142,8 @@ def test_target_extension_converts(image_cli, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--resize", "@4x"], "--resize: '@4x' is not a size"),
+    (["--resize", "@4y"], "--resize: '@4y' is not a size"),
+    (["--resize", "@1x=25,@1.5x"], "--resize: @1.5x of a 25 px @1x is 37.5 px, not whole pixels"),
     (["--resize", "0"], "--resize: size 0"),
     (["--format", "gif"], "--format: 'gif' is not a supported format; allowed: webp, png, jpeg"),
 ])
@@ -166,7 +167,8 @@ def test_missing_pillow_is_one_line_naming_the_extra(image_cli, sim, tmp_path):
                     env={"PYTHONPATH": str(shim.parent)})
     assert res.code == 2, res
     line = res.stderr.strip().splitlines()[-1]
-    assert "--format: image post-processing needs Pillow" in line and "genmedia-skills[images]" in line
+    assert "--format: image post-processing needs Pillow" in line
+    assert "'<path of the clone>[images]'" in line and "pipx inject genmedia-skills Pillow" in line   # each route
     assert posts(sim) == []
     res = image_cli("run", "--prompt", "a fox", "--output", "plain.png", env={"PYTHONPATH": str(shim.parent)})
     assert res.code == 0, res   # a plain copy never needs Pillow

@@ -15,7 +15,10 @@ import re
 
 from .errors import UsageError
 
-EXTRA_HINT = "pip install 'genmedia-skills[images]'"
+# every install route, since the runtime may live in a uv tool or pipx venv that `pip` does not reach
+EXTRA_HINT = ("add the [images] extra where the runtime is installed: uv tool install '<path of the clone>[images]' "
+              "(or 'genmedia-skills[images]'), pipx inject genmedia-skills Pillow, or pip install "
+              "'genmedia-skills[images]' (a checkout: .venv/bin/pip install -e '.[images]')")
 NAMED_SIZES = {"hero": 160}
 DEFAULT_BASE = 24   # @1x when the user names no base size
 _SCALE = re.compile(r"^@(\d+(?:\.\d+)?)x$")
