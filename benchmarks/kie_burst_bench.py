@@ -30,8 +30,8 @@ WINDOW, LIMIT = 10.0, 20
 
 
 def ours(sim, tasks, scale):
-    from genmedia_skills import commands
-    from genmedia_skills.run_context import RunContext
+    from genmedia_skills.command import commands
+    from genmedia_skills.command.run_context import RunContext
     from genmedia_skills.skills.kie_generation_image import SKILL
 
     codes, errors = [], []

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Polling cost vs. detection lag, in simulated time (nothing sleeps).
 
-Compares genmedia_skills.poll_schedule.PollSchedule ("ours", shaped by the category's
+Compares genmedia_skills.jobs.poll_schedule.PollSchedule ("ours", shaped by the category's
 expected window) with two references a typical client uses:
   fixed-3s        check every 3 s
   backoff-5x1.5   first check at 5 s, then intervals x1.5, capped at 30 s
@@ -21,7 +21,7 @@ from pathlib import Path
 # Run from a checkout without installing: the runtime lives in <repo>/scripts.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from genmedia_skills.poll_schedule import PollSchedule  # noqa: E402
+from genmedia_skills.jobs.poll_schedule import PollSchedule  # noqa: E402
 
 # The duration mix of design.md "Performance targets": provider seconds.
 CATEGORIES = [

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from genmedia_skills.artifact_store import ArtifactStore  # noqa: E402
+from genmedia_skills.store.artifact_store import ArtifactStore  # noqa: E402
 from genmedia_skills.simulator import Simulator  # noqa: E402
 
 TASKS = ROOT / "skills" / "generation-tasks" / "scripts" / "tasks.py"

@@ -1,4 +1,4 @@
-"""genmedia_skills.artifact_store: atomic writes, run ids, the task index, concurrent writers."""
+"""genmedia_skills.store.artifact_store: atomic writes, run ids, the task index, concurrent writers."""
 
 import json
 import multiprocessing
@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from genmedia_skills.artifact_store import RUN_ID, SKILL_NAME, ArtifactStore, Run, atomic_write, new_run_id
+from genmedia_skills.store.artifact_store import (
+    RUN_ID,
+    SKILL_NAME,
+    ArtifactStore,
+    Run,
+    atomic_write,
+    new_run_id,
+)
 
 SKILL = "giggle-generation-image"
 
@@ -273,7 +280,7 @@ def test_runs_created_in_a_tight_loop_list_newest_first(tmp_path):
 
 
 def test_runs_of_an_unknown_skill_is_empty(tmp_path):
-    assert ArtifactStore(tmp_path).runs("nothing-here") == []
+    assert list(ArtifactStore(tmp_path).runs("nothing-here")) == []
 
 
 # --------------------------------------------------------------------------- skill names

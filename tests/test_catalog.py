@@ -1,11 +1,11 @@
-"""genmedia_skills.catalog: the model and parameter tables read as plain JSON."""
+"""genmedia_skills.validation.catalog: the model and parameter tables read as plain JSON."""
 
 import json
 
 import pytest
 
 from conftest import ROOT
-from genmedia_skills import catalog
+from genmedia_skills.validation import catalog
 
 NAME = "giggle/image-catalog.json"
 RAW = json.loads((ROOT / "schemas" / NAME).read_text(encoding="utf-8"))

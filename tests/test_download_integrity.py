@@ -6,10 +6,10 @@ import pytest
 
 from conftest import IMAGE_SCRIPT, TEST_KEY, Cli, base_env
 from hostile_provider import QUERY, T2I, HostileProvider, envelope, json_answer
-from genmedia_skills.downloads import DownloadError, download
-from genmedia_skills.errors import TransportError
-from genmedia_skills.http_client import HttpClient
-from genmedia_skills.retry_policy import RetryPolicy
+from genmedia_skills.media.downloads import DownloadError, download
+from genmedia_skills.core.errors import TransportError
+from genmedia_skills.http.http_client import HttpClient
+from genmedia_skills.http.retry_policy import RetryPolicy
 from genmedia_skills.simulator.media import fixture_bytes, png_bytes
 
 HTML = b"<!DOCTYPE html><html><body>403 Forbidden</body></html>"

@@ -1,4 +1,4 @@
-"""genmedia_skills.downloads.download over real HTTP: signed result URLs from the simulator."""
+"""genmedia_skills.media.downloads.download over real HTTP: signed result URLs from the simulator."""
 
 import hashlib
 import http.server
@@ -10,11 +10,11 @@ import pytest
 import requests
 
 from conftest import TEST_KEY
-from genmedia_skills.downloads import DownloadError, download
-from genmedia_skills.errors import TransportError
-from genmedia_skills.http_client import HttpClient
-from genmedia_skills.references import image_format
-from genmedia_skills.retry_policy import RetryPolicy
+from genmedia_skills.media.downloads import DownloadError, download
+from genmedia_skills.core.errors import TransportError
+from genmedia_skills.http.http_client import HttpClient
+from genmedia_skills.media.references import image_format
+from genmedia_skills.http.retry_policy import RetryPolicy
 
 T2I = "/api/v1/generation/text-to-image"
 QUERY = "/api/v1/generation/task/query"

@@ -1,14 +1,26 @@
-"""genmedia_skills.errors and genmedia_skills.exit_codes: the exit-code contract and its documentation."""
+"""genmedia_skills.core.errors and genmedia_skills.core.exit_codes: the exit-code contract and its documentation."""
 
 import inspect
 import re
 
 import pytest
 
-from genmedia_skills import errors, exit_codes
-from genmedia_skills.errors import (AuthError, BadResponse, Blocked, ConfirmationRequired, GenmediaError, OutOfTime,
-                             ProviderError, RunNotSaved, SubmitOutcomeUnknown, TaskFailed, TransportError,
-                             UnknownTask, UsageError)
+from genmedia_skills.core import errors, exit_codes
+from genmedia_skills.core.errors import (
+    AuthError,
+    BadResponse,
+    Blocked,
+    ConfirmationRequired,
+    GenmediaError,
+    OutOfTime,
+    ProviderError,
+    RunNotSaved,
+    SubmitOutcomeUnknown,
+    TaskFailed,
+    TransportError,
+    UnknownTask,
+    UsageError,
+)
 
 EXPECTED = {
     GenmediaError: (4, None, "internal"),

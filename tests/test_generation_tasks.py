@@ -85,7 +85,7 @@ def test_wait_delivers_with_output(tasks, image_cli, tmp_path):
 
 
 def test_timeout_gives_a_next_command_of_generation_tasks(tasks, image_cli, sim):
-    sim.outcomes.add("succeed", duration=300)
+    sim.outcomes.add("succeed", duration=6000)   # 60 s: still running on a loaded machine
     sub = image_cli("submit", "--prompt", "a fox")
     res = tasks("wait", "--task-id", sub.json["task_id"], "--timeout", "0.2")
     assert res.code == 5, res

@@ -11,16 +11,24 @@ import json
 import pytest
 
 from conftest import TEST_KEY
-from genmedia_skills import catalog, exit_codes, task_status
-from genmedia_skills.errors import AuthError, BadResponse, ProviderError, TaskFailed, UnknownTask, UsageError
-from genmedia_skills.http_answer import Response
-from genmedia_skills.http_client import HttpClient
-from genmedia_skills.poll_schedule import PollSchedule
-from genmedia_skills.prepared_request import Prepared
+from genmedia_skills.validation import catalog
+from genmedia_skills.core import exit_codes, task_status
+from genmedia_skills.core.errors import (
+    AuthError,
+    BadResponse,
+    ProviderError,
+    TaskFailed,
+    UnknownTask,
+    UsageError,
+)
+from genmedia_skills.http.http_answer import Response
+from genmedia_skills.http.http_client import HttpClient
+from genmedia_skills.jobs.poll_schedule import PollSchedule
+from genmedia_skills.http.prepared_request import Prepared
 from genmedia_skills.providers.giggle import api
 from genmedia_skills.providers.giggle.api import GiggleGeneration, unwrap
 from genmedia_skills.providers.giggle.image import CATALOG, I2I_PATH, T2I_PATH, GiggleImage
-from genmedia_skills.retry_policy import RetryPolicy
+from genmedia_skills.http.retry_policy import RetryPolicy
 from genmedia_skills.simulator.giggle.generation import ERROR_MSG, FAIL_MSG, MODERATION_MSG
 from test_image_e2e import png_bytes
 

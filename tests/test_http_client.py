@@ -1,4 +1,4 @@
-"""genmedia_skills.http_client.HttpClient over real loopback HTTP against the simulator.
+"""genmedia_skills.http.http_client.HttpClient over real loopback HTTP against the simulator.
 
 Nothing in `requests` is mocked: faults are injected by the simulator itself and the
 client's sleep is replaced by a recorder so backoff costs no wall-clock time.
@@ -12,9 +12,14 @@ import requests
 
 from conftest import TEST_KEY
 from genmedia_skills import USER_AGENT, __version__
-from genmedia_skills.errors import BadResponse, ProviderError, SubmitOutcomeUnknown, TransportError
-from genmedia_skills.http_client import HttpClient, never_reached_server
-from genmedia_skills.retry_policy import RetryPolicy
+from genmedia_skills.core.errors import (
+    BadResponse,
+    ProviderError,
+    SubmitOutcomeUnknown,
+    TransportError,
+)
+from genmedia_skills.http.http_client import HttpClient, never_reached_server
+from genmedia_skills.http.retry_policy import RetryPolicy
 from genmedia_skills.simulator import Simulator
 
 T2I = "/api/v1/generation/text-to-image"

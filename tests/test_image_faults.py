@@ -123,7 +123,7 @@ def test_sigterm_during_wait_exits_130_with_next(image_cli, sim, artifacts):
 
 
 def test_two_concurrent_waits_leave_a_valid_result(image_cli, sim):
-    from genmedia_skills import schema_registry
+    from genmedia_skills.validation import schema_registry
 
     sim.outcomes.add("succeed", duration=80)
     sub = image_cli("submit", "--prompt", "x", "--generate-count", "3")

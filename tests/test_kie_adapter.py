@@ -6,10 +6,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from genmedia_skills.errors import AuthError, BadResponse, UnknownTask
-from genmedia_skills.http_client import HttpClient
+from genmedia_skills.core.errors import AuthError, BadResponse, UnknownTask
+from genmedia_skills.http.http_client import HttpClient
 from genmedia_skills.providers.kie.image import KieImage
-from genmedia_skills.retry_policy import RetryPolicy
+from genmedia_skills.http.retry_policy import RetryPolicy
 
 
 class Scripted:

@@ -1,10 +1,10 @@
-"""Unit tests for genmedia_skills.poll_schedule.PollSchedule (pure arithmetic, no I/O)."""
+"""Unit tests for genmedia_skills.jobs.poll_schedule.PollSchedule (pure arithmetic, no I/O)."""
 
 import random
 
 import pytest
 
-from genmedia_skills.poll_schedule import PollSchedule
+from genmedia_skills.jobs.poll_schedule import PollSchedule
 
 
 class FixedRng:

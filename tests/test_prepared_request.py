@@ -1,4 +1,4 @@
-"""genmedia_skills.prepared_request.Prepared: schema check, display body, endpoint."""
+"""genmedia_skills.http.prepared_request.Prepared: schema check, display body, endpoint."""
 
 import base64
 import copy
@@ -7,10 +7,10 @@ import os
 
 import pytest
 
-from genmedia_skills import exit_codes
-from genmedia_skills.errors import UsageError
-from genmedia_skills.prepared_request import Prepared
-from genmedia_skills.references import parse_reference
+from genmedia_skills.core import exit_codes
+from genmedia_skills.core.errors import UsageError
+from genmedia_skills.http.prepared_request import Prepared
+from genmedia_skills.media.references import parse_reference
 
 T2I = "/api/v1/generation/text-to-image"
 I2I = "/api/v1/generation/image-to-image"

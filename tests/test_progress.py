@@ -1,4 +1,4 @@
-"""genmedia_skills.progress.Progress on plain and TTY-like streams."""
+"""genmedia_skills.command.progress.Progress on plain and TTY-like streams."""
 
 import io
 import json
@@ -10,9 +10,9 @@ import uuid
 
 import pytest
 
-from genmedia_skills import progress
-from genmedia_skills.progress import Progress
-from genmedia_skills.redaction import register_secret
+from genmedia_skills.command import progress
+from genmedia_skills.command.progress import Progress
+from genmedia_skills.core.redaction import register_secret
 
 
 class TtyIO(io.StringIO):

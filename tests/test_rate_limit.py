@@ -1,4 +1,4 @@
-"""The create rate window shared by every process of a user (genmedia_skills.rate_limit)."""
+"""The create rate window shared by every process of a user (genmedia_skills.http.rate_limit)."""
 
 import json
 import subprocess
@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from conftest import ROOT
-from genmedia_skills import rate_limit
-from genmedia_skills.errors import TransportError
+from genmedia_skills.http import rate_limit
+from genmedia_skills.core.errors import TransportError
 
 
 class Clock:
@@ -71,7 +71,7 @@ def test_send_within_resends_only_refusals_and_gives_up_with_no_task(state):
 WORKER = """
 import json, sys, time
 sys.path.insert(0, %r)
-from genmedia_skills import rate_limit
+from genmedia_skills.http import rate_limit
 window = rate_limit.SlidingWindow("procs", 5, 0.5)
 stamps = []
 for _ in range(6):

@@ -1,4 +1,4 @@
-"""genmedia_skills.redaction and the key handling of genmedia_skills.config."""
+"""genmedia_skills.core.redaction and the key handling of genmedia_skills.core.config."""
 
 import os
 import subprocess
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from genmedia_skills import config, exit_codes
-from genmedia_skills.config import Credentials, credentials
-from genmedia_skills.errors import AuthError, UsageError
-from genmedia_skills.redaction import redact, register_secret
+from genmedia_skills.core import config, exit_codes
+from genmedia_skills.core.config import Credentials, credentials
+from genmedia_skills.core.errors import AuthError, UsageError
+from genmedia_skills.core.redaction import redact, register_secret
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 SIGNED = ("https://cdn.giggle.pro/private/a/image-1.png?Policy=eyJTdGF0ZW1lbnQiOlt7~abc_&"
@@ -104,7 +104,7 @@ def test_overlapping_secrets_never_leak_a_suffix():
     this runs under several fixed seeds (deterministic per seed)."""
     code = (
         "import sys\n"
-        "from genmedia_skills.redaction import redact, register_secret\n"
+        "from genmedia_skills.core.redaction import redact, register_secret\n"
         "long = 'sk-live-ABCD-1234-SECRET-TAIL-9999'\n"
         "register_secret(long[:16])   # e.g. one provider's key is a prefix of another's\n"
         "register_secret(long)\n"

@@ -1,4 +1,4 @@
-"""genmedia_skills.references.parse_reference: every input form, and every way it can be wrong."""
+"""genmedia_skills.media.references.parse_reference: every input form, and every way it can be wrong."""
 
 import base64
 import hashlib
@@ -8,9 +8,9 @@ import zlib
 
 import pytest
 
-from genmedia_skills import references
-from genmedia_skills.errors import UsageError
-from genmedia_skills.references import image_format, parse_reference
+from genmedia_skills.media import references
+from genmedia_skills.core.errors import UsageError
+from genmedia_skills.media.references import image_format, parse_reference
 
 OPT = "--reference-images"
 

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import IMAGE_SCRIPT, TEST_KEY, Cli, base_env
 from hostile_provider import QUERY, T2I, HostileProvider, envelope, json_answer
-from genmedia_skills.http_answer import MAX_JSON_BYTES, RAW_HEAD_BYTES
+from genmedia_skills.http.http_answer import MAX_JSON_BYTES, RAW_HEAD_BYTES
 
 
 def strict(text):

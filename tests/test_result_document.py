@@ -1,13 +1,19 @@
-"""genmedia_skills.result_document (the result object) and genmedia_skills.result_markdown (result.md)."""
+"""genmedia_skills.store.result_document (the result object) and genmedia_skills.store.result_markdown (result.md)."""
 
 import copy
 import re
 
 import pytest
 
-from genmedia_skills import result_document, result_markdown, task_status
-from genmedia_skills.artifact_store import ArtifactStore
-from genmedia_skills.errors import GenmediaError, SubmitOutcomeUnknown, TaskFailed, TransportError
+from genmedia_skills.store import result_document, result_markdown
+from genmedia_skills.core import task_status
+from genmedia_skills.store.artifact_store import ArtifactStore
+from genmedia_skills.core.errors import (
+    GenmediaError,
+    SubmitOutcomeUnknown,
+    TaskFailed,
+    TransportError,
+)
 
 SKILL = "giggle-generation-image"
 ENDPOINT = "POST /api/v1/generation/text-to-image"

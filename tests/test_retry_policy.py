@@ -1,11 +1,11 @@
-"""Unit tests for genmedia_skills.retry_policy: backoff and Retry-After parsing."""
+"""Unit tests for genmedia_skills.http.retry_policy: backoff and Retry-After parsing."""
 
 import email.utils
 import random
 
 import pytest
 
-from genmedia_skills.retry_policy import RetryPolicy, parse_retry_after
+from genmedia_skills.http.retry_policy import RetryPolicy, parse_retry_after
 
 
 class FixedRng:

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from genmedia_skills import schema_registry
-from genmedia_skills.schema_precheck import Prover
+from genmedia_skills.validation import schema_registry
+from genmedia_skills.validation.schema_precheck import Prover
 
 PROVER = Prover(schema_registry._documents())
 NAMES = [p.relative_to(schema_registry.SCHEMAS_DIR).as_posix() for p in schema_registry.schema_files()]
@@ -75,7 +75,7 @@ def test_real_documents_are_proven_valid():
 
 
 def test_the_common_path_never_imports_jsonschema():
-    code = ("import sys, json; sys.path.insert(0, %r); from genmedia_skills import schema_registry as s; "
+    code = ("import sys, json; sys.path.insert(0, %r); from genmedia_skills.validation import schema_registry as s; "
             "docs = json.loads(sys.stdin.read()); "
             "assert all(s.errors(n, d) == [] for n, d in docs.items()); "
             "print('jsonschema' in sys.modules)" % str(ROOT / "scripts"))

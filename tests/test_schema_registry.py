@@ -1,13 +1,19 @@
-"""genmedia_skills.schema_registry: every schema well-formed, ids, caching, error paths, $refs."""
+"""genmedia_skills.validation.schema_registry: every schema well-formed, ids, caching, error paths, $refs."""
 
 import json
 
 import pytest
 from jsonschema.validators import validator_for
 
-from genmedia_skills import schema_registry
-from genmedia_skills.config import SCHEMAS_DIR
-from genmedia_skills.schema_registry import SCHEMA_BASE, errors, load_schema, schema_files, validator
+from genmedia_skills.validation import schema_registry
+from genmedia_skills.core.config import SCHEMAS_DIR
+from genmedia_skills.validation.schema_registry import (
+    SCHEMA_BASE,
+    errors,
+    load_schema,
+    schema_files,
+    validator,
+)
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 NAMES = [p.relative_to(SCHEMAS_DIR).as_posix() for p in schema_files()]
@@ -39,7 +45,7 @@ KIE_INPUTS = {   # the smallest valid input of each KIE model
 
 
 def _kie_request(stem):
-    from genmedia_skills.schema_registry import load_schema
+    from genmedia_skills.validation.schema_registry import load_schema
 
     return {"model": load_schema("kie/%s.request.json" % stem)["properties"]["model"]["const"],
             "input": KIE_INPUTS[stem]}

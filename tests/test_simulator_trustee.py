@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from genmedia_skills import schema_registry
+from genmedia_skills.validation import schema_registry
 from genmedia_skills.simulator import Simulator
 from genmedia_skills.simulator.giggle.trustee_validate import catalog
 from genmedia_skills.simulator.giggle.trustee_workflow import STEPS, TYPES

@@ -11,9 +11,9 @@ import pytest
 
 from conftest import IMAGE_SCRIPT, TEST_KEY, Cli, base_env
 from hostile_provider import QUERY, T2I, HostileProvider, envelope, json_answer
-from genmedia_skills.downloads import download
-from genmedia_skills.http_client import HttpClient
-from genmedia_skills.retry_policy import RetryPolicy
+from genmedia_skills.media.downloads import download
+from genmedia_skills.http.http_client import HttpClient
+from genmedia_skills.http.retry_policy import RetryPolicy
 from genmedia_skills.simulator.media import png_bytes
 
 PNG = png_bytes(8, 8, "planted")

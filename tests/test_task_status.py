@@ -1,11 +1,11 @@
-"""genmedia_skills.task_status: the normalized vocabulary and normalize()."""
+"""genmedia_skills.core.task_status: the normalized vocabulary and normalize()."""
 
 import json
 
 import pytest
 
 from conftest import ROOT
-from genmedia_skills import task_status
+from genmedia_skills.core import task_status
 from genmedia_skills.providers.giggle.api import STATUS_TABLE as GIGGLE_TABLE
 
 TABLE = {

@@ -55,7 +55,7 @@ def bash_script(command="genmedia-skills"):
 
 
 def script(shell):
-    from .errors import UsageError
+    from .core.errors import UsageError
 
     if shell not in SHELLS:
         raise UsageError("--completion: %r is not one of: %s" % (shell, ", ".join(SHELLS)))

@@ -7,7 +7,8 @@ skill folders copied alone hand over to `genmedia-skills` when they find no runt
 import json
 import sys
 
-from . import __version__, config, exit_codes
+from . import __version__
+from .core import config, exit_codes
 from .skills import NAMES, load
 
 INSTALL = "`uv tool install genmedia-skills` or `pip install genmedia-skills`"
@@ -20,7 +21,7 @@ def main(argv=None):
         return
     if argv[:1] == ["--completion"]:
         from .completion import script
-        from .errors import UsageError
+        from .core.errors import UsageError
 
         try:
             sys.stdout.write(script(argv[1] if len(argv) > 1 else "bash"))
@@ -38,7 +39,7 @@ def main(argv=None):
     except ImportError as missing:
         _fail("the genmedia-skills runtime is incomplete (%s): install it with %s" % (missing, INSTALL),
               "missing_runtime", exit_codes.PROVIDER)
-    from .run_context import command_invocation
+    from .command.run_context import command_invocation
 
     skill.main(argv[1:], invocation=[command_invocation(sys.argv[0]), argv[0]])
 

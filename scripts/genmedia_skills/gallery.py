@@ -4,9 +4,9 @@ the page (gallery_page) atomically, open it on request. Reads the runs; sends no
 import os
 from pathlib import Path
 
-from . import task_status
-from .errors import UsageError
-from .artifact_store import atomic_write
+from .core import task_status
+from .core.errors import UsageError
+from .core.safe_files import atomic_write
 
 PROVIDERS = ("giggle", "kie", "creatok")
 
@@ -29,15 +29,14 @@ def _checked(kw):
 
 def select(store, kw):
     """[(skill, doc, run_dir)] of the runs that pass the filters, newest first."""
-    from .task_lookup import generation_skills, newest_first, since_stamp
+    from .task_lookup import generation_skill_names, newest_first, since_stamp
 
     status, provider, limit, batch = _checked(kw)
-    skills = [(n, s) for n, s in generation_skills(kw.get("skill"))
-              if not provider or s.adapter.provider == provider]
     found = []
-    for name, _skill, run in newest_first(store, skills, since_stamp(kw.get("since"))):
+    for name, run in newest_first(store, generation_skill_names(kw.get("skill")), since_stamp(kw.get("since")),
+                                  status):
         doc = run.read()
-        if doc is None or (status and doc.get("status") != status):
+        if doc is None or (status and doc.get("status") != status) or (provider and doc.get("provider") != provider):
             continue
         if batch and (doc.get("batch") or {}).get("manifest") != batch:
             continue
@@ -49,7 +48,7 @@ def select(store, kw):
 
 def write_gallery(store, kw):
     """Write the page; the document says where, how many runs and media it shows."""
-    from . import gallery_page
+    from .store import gallery_page
 
     entries = select(store, kw)
     target = Path(os.path.abspath(os.path.expanduser(kw.get("out") or str(store.root / "gallery.html"))))

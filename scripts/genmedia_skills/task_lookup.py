@@ -11,7 +11,7 @@ import heapq
 import re
 import time
 
-from .errors import UnknownTask, UsageError
+from .core.errors import UnknownTask, UsageError
 
 _AGE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -72,15 +72,27 @@ def since_stamp(value):
     return time.strftime("%Y%m%dT%H%M%S", time.gmtime(ms // 1000)) + "%03d" % (ms % 1000)
 
 
-def newest_first(store, skills, since=None):
-    """(name, SkillCLI, Run) over all `skills`, newest first, no older than `since`."""
-    streams = [_stream(store, name, cli, since) for name, cli in skills]
-    for _, name, cli, run in heapq.merge(*streams, key=lambda row: row[0], reverse=True):
-        yield name, cli, run
+def generation_skill_names(only=None):
+    """Names of the skills that submit tasks, without loading them (listing needs no adapter)."""
+    from .skills import CROSS_SKILL, NAMES
+
+    names = [name for name in NAMES if name not in CROSS_SKILL]
+    if only is not None and only not in names:
+        raise UsageError("--skill: %r %s; allowed: %s" % (
+            only, "submits no tasks" if only in NAMES else "is not a skill of this bundle", ", ".join(names)))
+    return names if only is None else [only]
 
 
-def _stream(store, name, cli, since):
-    for run in store.runs(name):
+def newest_first(store, names, since=None, status=None):
+    """(name, Run) over the runs of the skills `names`, newest first, no older than `since`,
+    only those the status index says have `status` (the caller checks the record)."""
+    streams = [_stream(store, name, since, status) for name in names]
+    for _, name, run in heapq.merge(*streams, key=lambda row: row[0], reverse=True):
+        yield name, run
+
+
+def _stream(store, name, since, status):
+    for run in store.runs(name, status):
         if since is not None and run.run_id < since:
             return   # newest first: the rest are older still
-        yield run.run_id, name, cli, run
+        yield run.run_id, name, run

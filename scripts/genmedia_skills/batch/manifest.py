@@ -16,8 +16,9 @@ import re
 import typing
 from pathlib import Path
 
-from .. import delivery, schema_registry
-from ..errors import GenmediaError, UsageError
+from ..media import delivery
+from ..validation import schema_registry
+from ..core.errors import GenmediaError, UsageError
 
 SCHEMA = "batch-manifest.schema.json"
 SPACE_JOINED = ("prompt", "scene_description")   # lines of a prompt read as one sentence (as the seed does)

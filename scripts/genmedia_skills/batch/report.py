@@ -14,8 +14,9 @@ try:
 except ImportError:  # Windows: no second-process guard
     fcntl = None
 
-from .. import result_document, task_status
-from ..artifact_store import RUN_ID, Run
+from ..store import result_document
+from ..core import task_status
+from ..store.artifact_store import RUN_ID, Run
 
 SKILL = "generation-batch"
 ORDER = ("succeeded", "running", "queued", "awaiting_payment", "submitting", "failed", "rejected", "canceled", "unknown",
@@ -45,7 +46,7 @@ def exclusive(run):
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            from ..errors import UsageError
+            from ..core.errors import UsageError
 
             raise UsageError("MANIFEST: another `run` of this manifest is in progress (batch %s); wait for it "
                              "to finish, then run again (nothing was sent)" % run.dir) from None
@@ -97,9 +98,9 @@ _STYLE = {"succeeded": "green", "failed": "red", "rejected": "red", "canceled": 
 
 def live_lines(rows, colour=False):
     """One terminal line per item (the live progress of a batch at a terminal)."""
-    from ..human_summary import shown_path
-    from ..output_mode import paint
-    from ..terminal_text import for_terminal
+    from ..command.human_summary import shown_path
+    from ..core.output_mode import paint
+    from ..core.terminal_text import for_terminal
 
     lines = []
     for row in rows:

@@ -14,13 +14,17 @@ import shlex
 import time
 from pathlib import Path
 
-from .. import config, delivery, exit_codes, result_document, simulation, spending_gate, task_status
-from ..artifact_store import RUN_ID, ArtifactStore
-from ..commands import new_job
-from ..errors import ConfirmationRequired
-from ..progress import Progress, clock
-from ..run_context import RunContext, script_invocation
-from ..task_runner import Job
+from ..core import config, exit_codes, task_status
+from ..media import delivery
+from ..store import result_document
+from ..command import simulation
+from ..jobs import spending_gate
+from ..store.artifact_store import RUN_ID, ArtifactStore
+from ..command.commands import new_job
+from ..core.errors import ConfirmationRequired
+from ..command.progress import Progress, clock
+from ..command.run_context import RunContext, script_invocation
+from ..jobs.task_runner import Job
 from . import manifest, report
 from .scheduler import Entry, Scheduler
 

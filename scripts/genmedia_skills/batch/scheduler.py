@@ -15,8 +15,8 @@ import random
 import time
 from collections import deque
 
-from ..errors import TransportError
-from ..task_runner import MAX_QUERY_FAILURES
+from ..core.errors import TransportError
+from ..jobs.task_runner import MAX_QUERY_FAILURES
 
 SUBMIT_LIMITS = {"giggle": 8, "kie": 8, "creatok": 2}   # concurrent submits per provider
 DEFAULT_SUBMIT_LIMIT = 2

@@ -22,6 +22,8 @@ NAMES = (
     "generation-batch",
 )
 
+# The skills that submit nothing themselves: they work on the runs of all the others.
+CROSS_SKILL = ("generation-tasks", "generation-batch")
 
 # What the runtime imports (pyproject's dependencies); requests and jsonschema load lazily.
 # referencing comes with jsonschema >= 4.18 (older ones, as Debian ships, lack it).

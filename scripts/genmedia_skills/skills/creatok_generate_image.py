@@ -4,21 +4,21 @@ only runs this)."""
 
 from typing import Annotated, List, Optional
 
-import typer
 
-from ..cli import SkillCLI
+from ..command.options import Option
+from ..command.cli import SkillCLI
 from ..providers.creatok.image import CreatOKImage
 
 YES_HELP = "Confirm the estimated credits and submit (ask the user first; without it run/submit stop with exit 6)."
 
 
 def image_options(
-    prompt: Annotated[Optional[str], typer.Option("--prompt", help="What to draw (required).")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="A model id from `models` (default: CreatOK's default, nano-banana-2 today).")] = None,
-    resolution: Annotated[Optional[str], typer.Option("--resolution", help="One of the model's resolutions, e.g. 1K, 2K, 4K (default: the model's).")] = None,
-    generate_count: Annotated[Optional[int], typer.Option("--generate-count", "-n", help="Images in this task, within the model's range (default: the model's, usually 1). Each is charged.")] = None,
-    aspect_ratio: Annotated[Optional[str], typer.Option("--aspect-ratio", help="One of the model's aspect ratios, e.g. 1:1, 16:9, 9:16 (default: the model's).")] = None,
-    reference_images: Annotated[Optional[List[str]], typer.Option("--reference-images", help="A local jpg/png/webp/gif (uploaded first) or key:<objectKey>; repeat for several, up to the model's cap.")] = None,
+    prompt: Annotated[Optional[str], Option("--prompt", help="What to draw (required).")] = None,
+    model: Annotated[Optional[str], Option("--model", help="A model id from `models` (default: CreatOK's default, nano-banana-2 today).")] = None,
+    resolution: Annotated[Optional[str], Option("--resolution", help="One of the model's resolutions, e.g. 1K, 2K, 4K (default: the model's).")] = None,
+    generate_count: Annotated[Optional[int], Option("--generate-count", "-n", help="Images in this task, within the model's range (default: the model's, usually 1). Each is charged.")] = None,
+    aspect_ratio: Annotated[Optional[str], Option("--aspect-ratio", help="One of the model's aspect ratios, e.g. 1:1, 16:9, 9:16 (default: the model's).")] = None,
+    reference_images: Annotated[Optional[List[str]], Option("--reference-images", help="A local jpg/png/webp/gif (uploaded first) or key:<objectKey>; repeat for several, up to the model's cap.")] = None,
 ):
     """The request options of run and submit."""
 

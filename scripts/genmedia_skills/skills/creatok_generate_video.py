@@ -4,20 +4,20 @@ only runs this)."""
 
 from typing import Annotated, List, Optional
 
-import typer
 
-from ..cli import SkillCLI
+from ..command.options import Option
+from ..command.cli import SkillCLI
 from ..providers.creatok.video import CreatOKVideo
 from .creatok_generate_image import YES_HELP, models_command
 
 
 def video_options(
-    prompt: Annotated[Optional[str], typer.Option("--prompt", help="What happens in the video (required).")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="A model id from `models` (default: CreatOK's default, veo-3.1-fast-exp today).")] = None,
-    orientation: Annotated[Optional[str], typer.Option("--orientation", "--aspect-ratio", help="One of the model's orientations, e.g. 9:16, 16:9 (default: the model's).")] = None,
-    duration: Annotated[Optional[int], typer.Option("--duration", "--seconds", help="Seconds, as the model allows (a list or a range; default: the model's).")] = None,
-    definition: Annotated[Optional[str], typer.Option("--definition", "--resolution", help="One of the model's definitions, e.g. 480p, 720p (default: the model's).")] = None,
-    reference_images: Annotated[Optional[List[str]], typer.Option("--reference-images", help="A local jpg/png/webp/gif (uploaded first) or key:<objectKey>; repeat for several, up to the model's cap.")] = None,
+    prompt: Annotated[Optional[str], Option("--prompt", help="What happens in the video (required).")] = None,
+    model: Annotated[Optional[str], Option("--model", help="A model id from `models` (default: CreatOK's default, veo-3.1-fast-exp today).")] = None,
+    orientation: Annotated[Optional[str], Option("--orientation", "--aspect-ratio", help="One of the model's orientations, e.g. 9:16, 16:9 (default: the model's).")] = None,
+    duration: Annotated[Optional[int], Option("--duration", "--seconds", help="Seconds, as the model allows (a list or a range; default: the model's).")] = None,
+    definition: Annotated[Optional[str], Option("--definition", "--resolution", help="One of the model's definitions, e.g. 480p, 720p (default: the model's).")] = None,
+    reference_images: Annotated[Optional[List[str]], Option("--reference-images", help="A local jpg/png/webp/gif (uploaded first) or key:<objectKey>; repeat for several, up to the model's cap.")] = None,
 ):
     """The request options of run and submit."""
 

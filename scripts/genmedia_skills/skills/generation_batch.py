@@ -1,19 +1,11 @@
 """The generation-batch skill: `run MANIFEST` generates a list of assets together and resumes
 on a re-run; `validate MANIFEST` shows what a run would do (nothing sent)."""
 
-import inspect
+from ..command.cli import ARTIFACTS, QUIET, SIMULATE, TIMEOUT, SkillCLI, _option, check_timeout
+from ..command.options import argument
 
-import typer
 
-from ..cli import ARTIFACTS, QUIET, SIMULATE, TIMEOUT, SkillCLI, _option, check_timeout
-
-try:
-    from typing import Annotated
-except ImportError:  # pragma: no cover
-    from typing_extensions import Annotated
-
-MANIFEST = inspect.Parameter("manifest", inspect.Parameter.KEYWORD_ONLY,
-                             annotation=Annotated[str, typer.Argument(help="The manifest (JSON, or YAML with PyYAML).")])
+MANIFEST = argument("manifest", str, help="The manifest (JSON, or YAML with PyYAML).")
 YES = _option("yes", bool, False, "--yes",
               help="Confirm every spending gate of the batch at once (shows the estimated total first).")
 RETRY_FAILED = _option("retry_failed", bool, False, "--retry-failed",
@@ -52,24 +44,14 @@ class BatchCLI(SkillCLI):
     def make_context(self, kw):
         return _Context()
 
-    def command_names(self):
-        return ["run", "validate"]
-
-    def app(self):
-        from ..cli import EXIT_CODES_HELP
-
-        app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
-                          rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
-        table = [
+    def commands(self):
+        return [
             ("run", _run, [MANIFEST, YES, TIMEOUT, RETRY_FAILED, RESUBMIT_UNKNOWN, SIMULATE, ARTIFACTS, QUIET],
              "Check the whole manifest, then submit, poll and deliver every item (a re-run resumes)."),
             ("validate", _validate, [MANIFEST, RETRY_FAILED, RESUBMIT_UNKNOWN, SIMULATE, ARTIFACTS, QUIET],
              "Check the manifest and show what `run` would do and cost; nothing is generated (CreatOK items "
              "read its current limits and prices)."),
         ]
-        for name, handler, params, doc in table:
-            app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params))
-        return app
 
 
 SKILL = BatchCLI()

@@ -8,11 +8,20 @@ task id alone is enough.
 import sys
 from typing import Optional
 
-import typer
-
-from .. import exit_codes, output_mode, task_status
-from ..cli import (ARTIFACTS, DELIVERY, DOWNLOAD, LIMIT, QUIET, SIMULATE, STATUS, TASK_ID, TIMEOUT, SkillCLI,
-                   _option)
+from ..core import exit_codes, output_mode, task_status
+from ..command.cli import (
+    ARTIFACTS,
+    DELIVERY,
+    DOWNLOAD,
+    LIMIT,
+    QUIET,
+    SIMULATE,
+    STATUS,
+    TASK_ID,
+    TIMEOUT,
+    SkillCLI,
+    _option,
+)
 
 SKILL_FILTER = _option("skill", Optional[str], None, "--skill",
                        help="Only this skill (list), or the skill to use when a task id matches two (status/wait/show).")
@@ -27,8 +36,8 @@ class _Context:
     """generation-tasks itself opens nothing: the routed skill's own context does the work."""
 
     def __init__(self, kw):
-        from .. import config
-        from ..artifact_store import ArtifactStore
+        from ..core import config
+        from ..store.artifact_store import ArtifactStore
 
         self.store = ArtifactStore(config.artifacts_root(kw.get("artifacts_dir")))
 
@@ -37,9 +46,10 @@ class _Context:
 
 
 def _list(ctx, kw):
-    from ..commands import run_summary
-    from ..errors import UsageError
-    from ..task_lookup import generation_skills, newest_first, since_stamp
+    from ..command.commands import run_summary
+    from ..core.errors import UsageError
+    from ..store import run_index
+    from ..task_lookup import generation_skill_names, newest_first, since_stamp
 
     status, provider, limit = kw["status_filter"], kw["provider"], kw["limit"]
     if status and status not in task_status.ALL:
@@ -48,11 +58,17 @@ def _list(ctx, kw):
         raise UsageError("--provider: %r is not one of: %s" % (provider, ", ".join(PROVIDERS)))
     if limit < 1:
         raise UsageError("--limit: %r must be at least 1" % (limit,))
-    skills = [(n, s) for n, s in generation_skills(kw["skill"]) if not provider or s.adapter.provider == provider]
+    names = [name for name in generation_skill_names(kw["skill"])   # skills are named <provider>-...
+             if not provider or name.split("-")[0] == provider]
     rows = []
-    for name, skill, run in newest_first(ctx.store, skills, since_stamp(kw["since"])):
+    for name, run in newest_first(ctx.store, names, since_stamp(kw["since"]), status):
         doc = run.read()
-        if doc is None or (status and doc.get("status") != status):
+        if doc is None:
+            continue
+        if status and doc.get("status") != status:
+            run_index.record(run.dir.parent, run.run_id, doc.get("status"))   # a stale marker: moved
+            continue
+        if provider and doc.get("provider") != provider:
             continue
         rows.append(dict(run_summary(run, doc), skill=name, provider=doc.get("provider")))
         if len(rows) >= limit:
@@ -97,7 +113,7 @@ def _show(ctx, kw):
     name, skill, run = find(ctx.store, kw["task_id"], kw["skill"])
     doc = run.read()
     if doc is None:
-        from ..errors import GenmediaError
+        from ..core.errors import GenmediaError
 
         raise GenmediaError("the run of task %s (%s) has no readable result.json" % (kw["task_id"], run.dir))
     return doc, exit_codes.OK
@@ -128,16 +144,9 @@ class TasksCLI(SkillCLI):
     def make_context(self, kw):
         return _Context(kw)
 
-    def command_names(self):
-        return ["list", "show", "status", "wait", "gallery"]
-
-    def app(self):
-        from ..cli import EXIT_CODES_HELP
-
-        app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
-                          rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
+    def commands(self):
         common = [SIMULATE, ARTIFACTS, QUIET]
-        table = [
+        return [
             ("list", _list, [SKILL_FILTER, PROVIDER, STATUS, SINCE, LIMIT, ARTIFACTS, QUIET],
              "Runs of every skill, newest first (JSON on stdout; a table on stderr at a terminal)."),
             ("show", _show, [TASK_ID, SKILL_FILTER, ARTIFACTS, QUIET], "The saved record of a task; nothing is sent."),
@@ -150,9 +159,6 @@ class TasksCLI(SkillCLI):
              "Write one HTML page of the runs (images, playable video and audio, prompts, costs, resume "
              "commands); --open opens it. Nothing is sent."),
         ]
-        for name, handler, params, doc in table:
-            app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params))
-        return app
 
 
 TASKS = SKILL = TasksCLI()

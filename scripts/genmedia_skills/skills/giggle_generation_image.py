@@ -3,22 +3,22 @@ skills/giggle-generation-image/scripts/ only runs this)."""
 
 from typing import List, Optional
 
-import typer
 from typing import Annotated
 
-from .. import catalog
-from ..cli import SkillCLI
+from ..command.options import Option
+from ..validation import catalog
+from ..command.cli import SkillCLI
 from ..providers.giggle.image import CATALOG, GiggleImage
 
 
 def image_options(
-    prompt: Annotated[Optional[str], typer.Option("--prompt", help="What to draw (required).")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="Model: " + catalog.allowed(CATALOG, "model") + " (default seedream45).")] = None,
-    aspect_ratio: Annotated[Optional[str], typer.Option("--aspect-ratio", help="One of " + catalog.allowed(CATALOG, "aspect_ratio") + " (default 16:9).")] = None,
-    resolution: Annotated[Optional[str], typer.Option("--resolution", help="Text-to-image only: " + catalog.allowed(CATALOG, "resolution") + " (default 2K).")] = None,
-    generate_count: Annotated[Optional[int], typer.Option("--generate-count", help="Images per task, 1-4 (default 1).")] = None,
-    reference_images: Annotated[Optional[List[str]], typer.Option("--reference-images", help="Image-to-image reference; repeat for several. A URL, an image file path, raw base64 or an asset_id (or prefix url:, file:, base64:, asset_id:).")] = None,
-    watermark: Annotated[bool, typer.Option("--watermark", help="Add a watermark (image-to-image only).")] = False,
+    prompt: Annotated[Optional[str], Option("--prompt", help="What to draw (required).")] = None,
+    model: Annotated[Optional[str], Option("--model", help="Model: " + catalog.allowed(CATALOG, "model") + " (default seedream45).")] = None,
+    aspect_ratio: Annotated[Optional[str], Option("--aspect-ratio", help="One of " + catalog.allowed(CATALOG, "aspect_ratio") + " (default 16:9).")] = None,
+    resolution: Annotated[Optional[str], Option("--resolution", help="Text-to-image only: " + catalog.allowed(CATALOG, "resolution") + " (default 2K).")] = None,
+    generate_count: Annotated[Optional[int], Option("--generate-count", help="Images per task, 1-4 (default 1).")] = None,
+    reference_images: Annotated[Optional[List[str]], Option("--reference-images", help="Image-to-image reference; repeat for several. A URL, an image file path, raw base64 or an asset_id (or prefix url:, file:, base64:, asset_id:).")] = None,
+    watermark: Annotated[bool, Option("--watermark", help="Add a watermark (image-to-image only).")] = False,
 ):
     """The request options of run and submit."""
 

@@ -3,20 +3,20 @@ skills/giggle-generation-music/scripts/ only runs this)."""
 
 from typing import Optional
 
-import typer
 from typing import Annotated
 
-from ..cli import SkillCLI
+from ..command.options import Option
+from ..command.cli import SkillCLI
 from ..providers.giggle.music import GiggleMusic
 
 
 def music_options(
-    prompt: Annotated[Optional[str], typer.Option("--prompt", help="A description of the music, passed verbatim (simplified or instrumental mode). Never lyrics.")] = None,
-    lyrics: Annotated[Optional[str], typer.Option("--lyrics", help="The words to sing (custom mode; needs --style and --title).")] = None,
-    style: Annotated[Optional[str], typer.Option("--style", help="Custom mode: genre and sound, e.g. 'indie folk, acoustic guitar'.")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="Custom mode: the song title.")] = None,
-    instrumental: Annotated[bool, typer.Option("--instrumental", help="No vocals (with --prompt, or custom mode without --lyrics).")] = False,
-    vocal_gender: Annotated[Optional[str], typer.Option("--vocal-gender", help="Custom mode only: male or female.")] = None,
+    prompt: Annotated[Optional[str], Option("--prompt", help="A description of the music, passed verbatim (simplified or instrumental mode). Never lyrics.")] = None,
+    lyrics: Annotated[Optional[str], Option("--lyrics", help="The words to sing (custom mode; needs --style and --title).")] = None,
+    style: Annotated[Optional[str], Option("--style", help="Custom mode: genre and sound, e.g. 'indie folk, acoustic guitar'.")] = None,
+    title: Annotated[Optional[str], Option("--title", help="Custom mode: the song title.")] = None,
+    instrumental: Annotated[bool, Option("--instrumental", help="No vocals (with --prompt, or custom mode without --lyrics).")] = False,
+    vocal_gender: Annotated[Optional[str], Option("--vocal-gender", help="Custom mode only: male or female.")] = None,
 ):
     """The request options of run and submit."""
 

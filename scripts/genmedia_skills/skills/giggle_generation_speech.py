@@ -3,18 +3,18 @@ skills/giggle-generation-speech/scripts/ only runs this)."""
 
 from typing import Optional
 
-import typer
 from typing import Annotated
 
-from ..cli import SkillCLI, _option
+from ..command.options import Option
+from ..command.cli import SkillCLI, _option
 from ..providers.giggle.speech import GiggleSpeech, voices_command
 
 
 def speech_options(
-    text: Annotated[Optional[str], typer.Option("--text", help="The text to speak (required).")] = None,
-    voice_id: Annotated[Optional[str], typer.Option("--voice-id", help="A voice from the `voices` command, e.g. Calm_Woman (required).")] = None,
-    emotion: Annotated[Optional[str], typer.Option("--emotion", help="e.g. joy, sad, neutral, angry, surprise (optional).")] = None,
-    speed: Annotated[Optional[float], typer.Option("--speed", help="0.5 to 2.0 (default 1.0).")] = None,
+    text: Annotated[Optional[str], Option("--text", help="The text to speak (required).")] = None,
+    voice_id: Annotated[Optional[str], Option("--voice-id", help="A voice from the `voices` command, e.g. Calm_Woman (required).")] = None,
+    emotion: Annotated[Optional[str], Option("--emotion", help="e.g. joy, sad, neutral, angry, surprise (optional).")] = None,
+    speed: Annotated[Optional[float], Option("--speed", help="0.5 to 2.0 (default 1.0).")] = None,
 ):
     """The request options of run and submit."""
 

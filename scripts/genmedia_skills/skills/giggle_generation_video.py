@@ -3,11 +3,11 @@ skills/giggle-generation-video/scripts/ only runs this)."""
 
 from typing import List, Optional
 
-import typer
 from typing import Annotated
 
-from .. import catalog
-from ..cli import SkillCLI
+from ..command.options import Option
+from ..validation import catalog
+from ..command.cli import SkillCLI
 from ..providers.giggle.video import CATALOG, GiggleVideo
 
 MODELS = catalog.param(CATALOG, "model")["oneOf"]
@@ -15,13 +15,13 @@ DURATIONS = "; ".join("%s %s" % (m["const"], "/".join(map(str, m["x-durations"])
 
 
 def video_options(
-    prompt: Annotated[Optional[str], typer.Option("--prompt", help="What happens in the video (required).")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="Model (default grok): " + catalog.allowed(CATALOG, "model") + ".")] = None,
-    duration: Annotated[Optional[int], typer.Option("--duration", help="Seconds; the model decides which (default: its first): " + DURATIONS + ".")] = None,
-    aspect_ratio: Annotated[Optional[str], typer.Option("--aspect-ratio", help="One of " + catalog.allowed(CATALOG, "aspect_ratio") + " (default 16:9).")] = None,
-    resolution: Annotated[Optional[str], typer.Option("--resolution", help="One of " + catalog.allowed(CATALOG, "resolution") + " (default 720p).")] = None,
-    start_frame: Annotated[Optional[List[str]], typer.Option("--start-frame", help="First frame (makes it image-to-video): asset_id:ID, url:URL, base64:DATA or an image file path.")] = None,
-    end_frame: Annotated[Optional[List[str]], typer.Option("--end-frame", help="Last frame, same forms as --start-frame.")] = None,
+    prompt: Annotated[Optional[str], Option("--prompt", help="What happens in the video (required).")] = None,
+    model: Annotated[Optional[str], Option("--model", help="Model (default grok): " + catalog.allowed(CATALOG, "model") + ".")] = None,
+    duration: Annotated[Optional[int], Option("--duration", help="Seconds; the model decides which (default: its first): " + DURATIONS + ".")] = None,
+    aspect_ratio: Annotated[Optional[str], Option("--aspect-ratio", help="One of " + catalog.allowed(CATALOG, "aspect_ratio") + " (default 16:9).")] = None,
+    resolution: Annotated[Optional[str], Option("--resolution", help="One of " + catalog.allowed(CATALOG, "resolution") + " (default 720p).")] = None,
+    start_frame: Annotated[Optional[List[str]], Option("--start-frame", help="First frame (makes it image-to-video): asset_id:ID, url:URL, base64:DATA or an image file path.")] = None,
+    end_frame: Annotated[Optional[List[str]], Option("--end-frame", help="Last frame, same forms as --start-frame.")] = None,
 ):
     """The request options of run and submit."""
 

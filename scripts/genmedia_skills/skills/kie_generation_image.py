@@ -3,11 +3,11 @@ skills/kie-generation-image/scripts/ only runs this)."""
 
 from typing import List, Optional
 
-import typer
 from typing import Annotated
 
-from .. import catalog
-from ..cli import SkillCLI
+from ..command.options import Option
+from ..validation import catalog
+from ..command.cli import SkillCLI
 from ..providers.kie.image import CATALOG, KieImage
 from ..providers.kie.models_command import command
 
@@ -15,14 +15,14 @@ MODELS = "; ".join("%s: %s" % (m["const"], m["description"]) for m in catalog.pa
 
 
 def image_options(
-    prompt: Annotated[Optional[str], typer.Option("--prompt", help="What to draw (required). Explicit hex colours, composition, render style, what to exclude.")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="Model (default nano-banana-pro). " + MODELS + ".")] = None,
-    aspect_ratio: Annotated[Optional[str], typer.Option("--aspect-ratio", help="Aspect ratio; the model decides which (see `models`), e.g. 1:1, 16:9, 9:16, auto.")] = None,
-    resolution: Annotated[Optional[str], typer.Option("--resolution", help="nano-banana: 1K, 2K or 4K.")] = None,
-    output_format: Annotated[Optional[str], typer.Option("--output-format", help="png or jpg (google/nano-banana: png or jpeg).")] = None,
-    quality: Annotated[Optional[str], typer.Option("--quality", help="seedream 4.5 (required there): basic (2K) or high (4K).")] = None,
-    image: Annotated[Optional[List[str]], typer.Option("--image", help="Reference/input image, repeatable: an http(s) URL or a local JPEG/PNG/WebP file (uploaded first).")] = None,
-    input: Annotated[Optional[List[str]], typer.Option("--input", help="Any other field of the model as KEY=VALUE, repeatable, typed by the model's schema (see `models`).")] = None,
+    prompt: Annotated[Optional[str], Option("--prompt", help="What to draw (required). Explicit hex colours, composition, render style, what to exclude.")] = None,
+    model: Annotated[Optional[str], Option("--model", help="Model (default nano-banana-pro). " + MODELS + ".")] = None,
+    aspect_ratio: Annotated[Optional[str], Option("--aspect-ratio", help="Aspect ratio; the model decides which (see `models`), e.g. 1:1, 16:9, 9:16, auto.")] = None,
+    resolution: Annotated[Optional[str], Option("--resolution", help="nano-banana: 1K, 2K or 4K.")] = None,
+    output_format: Annotated[Optional[str], Option("--output-format", help="png or jpg (google/nano-banana: png or jpeg).")] = None,
+    quality: Annotated[Optional[str], Option("--quality", help="seedream 4.5 (required there): basic (2K) or high (4K).")] = None,
+    image: Annotated[Optional[List[str]], Option("--image", help="Reference/input image, repeatable: an http(s) URL or a local JPEG/PNG/WebP file (uploaded first).")] = None,
+    input: Annotated[Optional[List[str]], Option("--input", help="Any other field of the model as KEY=VALUE, repeatable, typed by the model's schema (see `models`).")] = None,
 ):
     """The request options of run and submit."""
 

@@ -9,17 +9,17 @@ cancelled/canceled mean canceled, anything else is still running (noted).
 
 import re
 
-from ... import catalog, task_status
-from ...errors import AuthError, BadResponse, ProviderError, TaskFailed, UnknownTask
-from ...poll_schedule import PollSchedule
-from ...prepared_request import Prepared
-from ...schema_registry import errors as schema_errors
-from ...task_status import Snapshot
+from ...validation import catalog
+from ...core import task_status
+from ...core.errors import ProviderError, TaskFailed, UnknownTask
+from ...jobs.poll_schedule import PollSchedule
+from ...http.prepared_request import Prepared
+from ...core.task_status import Snapshot
 from . import capabilities, upload
+from .envelope import KEYS_PAGE, unwrap
 
 BASE = "/api/open/skills"
 STATUS_PATH = BASE + "/tasks/status"
-KEYS_PAGE = "https://www.creatok.ai/app/workspace/api-keys"
 STATUS_TABLE = {
     "submitted": task_status.QUEUED,
     "queued": task_status.QUEUED,
@@ -29,45 +29,7 @@ STATUS_TABLE = {
     "cancelled": task_status.CANCELED,
     "canceled": task_status.CANCELED,
 }
-_NO_CREDITS = re.compile(r"(?i)credit|balance|insufficient|quota")
 _MODERATION = re.compile(r"(?i)safety|moderat|sensitive|policy")
-
-
-def _message(body):
-    if isinstance(body, dict):
-        return str(body.get("msg") or body.get("message") or "").strip()
-    return ""
-
-
-def unwrap(resp, schema, what, not_found=ProviderError):
-    """The envelope's `data`, after the HTTP status, the code and the schema are checked."""
-    body = resp.data
-    message = _message(body) or "HTTP %d" % resp.status
-    if resp.status in (401, 403):
-        raise AuthError("CreatOK rejected the API key (HTTP %d, %s): create a key at %s and export "
-                        "CREATOK_API_KEY" % (resp.status, message, KEYS_PAGE),
-                        provider_message=message, http_status=resp.status)
-    if resp.status == 404:
-        if not_found is UnknownTask:
-            text = "CreatOK does not know this task_id (HTTP 404, %s); check it, and that it is a %s task" % (
-                message, what.split()[0])
-        else:
-            text = "CreatOK %s: not found (HTTP 404, %s)" % (what, message)
-        raise not_found(text, provider_message=message, http_status=resp.status)
-    if resp.status >= 400 or (isinstance(body, dict) and body.get("code") not in (0, "0", None)):
-        if _NO_CREDITS.search(message):
-            raise AuthError("CreatOK: not enough credits (%s)" % message, kind="no_credits",
-                            provider_message=message, http_status=resp.status)
-        raise ProviderError("CreatOK refused the %s (HTTP %d): %s" % (what, resp.status, message),
-                            kind="rejected", provider_message=message, http_status=resp.status)
-    if not isinstance(body, dict) or "code" not in body:
-        raise BadResponse("CreatOK %s answer (HTTP %d) is not a {code, msg, data} envelope" % (what, resp.status),
-                          raw_body=resp.text, http_status=resp.status)
-    problems = schema_errors(schema, body)
-    if problems:
-        raise BadResponse("CreatOK %s answer failed %s: %s" % (what, schema, "; ".join(problems)),
-                          raw_body=resp.text, http_status=resp.status)
-    return body["data"]
 
 
 class CreatOKPrepared(Prepared):

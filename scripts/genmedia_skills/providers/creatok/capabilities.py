@@ -13,9 +13,10 @@ import json
 import os
 import time
 
-from ... import config
-from ...errors import BadResponse, TransportError, UsageError
-from ...schema_registry import errors as schema_errors
+from ...core import config
+from ...core.errors import BadResponse, TransportError, UsageError
+from ...validation.schema_registry import errors as schema_errors
+from .envelope import unwrap
 
 PATH = "/api/open/skills/capabilities"
 SCHEMA = "creatok/capabilities.response.json"
@@ -41,7 +42,7 @@ def _read_cache(path):
 
 
 def _write_cache(path, caps):
-    from ...artifact_store import atomic_write
+    from ...core.safe_files import atomic_write
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +64,6 @@ def forget():
 
 def fetch(ctx):
     """The validated capabilities {image: {...}, video: {...}} for this user."""
-    from .api import unwrap
 
     creds = ctx.credentials()
     path = None if creds.simulated else _cache_file(creds)

@@ -2,7 +2,7 @@
 aspect_ratio?, imageObjectKeys?}, every value checked against the model's limits in
 the capabilities (aspect ratio included, which the original client never checked)."""
 
-from ...errors import UsageError
+from ...core.errors import UsageError
 from . import capabilities, pricing, upload
 from .api import CreatOKGeneration, CreatOKPrepared
 

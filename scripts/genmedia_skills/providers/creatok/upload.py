@@ -7,8 +7,9 @@ import hashlib
 import os
 from pathlib import Path
 
-from ...errors import GenmediaError, ProviderError, UsageError
-from ...references import image_format
+from ...core.errors import GenmediaError, ProviderError, UsageError
+from ...media.references import image_format
+from .envelope import unwrap
 
 PRESIGN_PATH = "/api/open/skills/upload/image/presigned"
 PREFIX = "open-skills/reference-images"
@@ -77,7 +78,6 @@ def parse(option, text):
 
 def upload(http, ref):
     """The object key to send for `ref` (uploading a local file first)."""
-    from .api import unwrap
 
     if isinstance(ref, ObjectKey):
         return ref.key

@@ -2,7 +2,7 @@
 referenceImageKeys?}, checked against the model's limits in the capabilities
 (durations as an enum or bounds)."""
 
-from ...errors import UsageError
+from ...core.errors import UsageError
 from . import capabilities, pricing, upload
 from .api import CreatOKGeneration, CreatOKPrepared
 from .image import check_references

@@ -6,31 +6,28 @@ differs, so their scripts declare nothing but their name and type.
 
 from typing import Optional
 
-import typer
 
-from ... import catalog
-from ...cli import TASK_ID, TIMEOUT, SkillCLI, _option, check_timeout
+from ...command.options import Option
+from ...validation import catalog
+from ...command.cli import TASK_ID, TIMEOUT, SkillCLI, _option, check_timeout
 from .trustee import CATALOG, GiggleTrustee
 
-try:
-    from typing import Annotated
-except ImportError:  # pragma: no cover
-    from typing_extensions import Annotated
+from typing import Annotated
 
 
 def aimv_options(
-    prompt: Annotated[Optional[str], typer.Option("--prompt", help="Music from a description (prompt mode).")] = None,
-    lyrics: Annotated[Optional[str], typer.Option("--lyrics", help="Your lyrics (custom mode, with --style and --title).")] = None,
-    style: Annotated[Optional[str], typer.Option("--style", help="Music style (custom mode).")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="Song title (custom mode).")] = None,
-    music_asset_id: Annotated[Optional[str], typer.Option("--music-asset-id", help="An uploaded track's asset_id (upload mode).")] = None,
-    vocal_gender: Annotated[Optional[str], typer.Option("--vocal-gender", help="Prompt mode: " + catalog.allowed(CATALOG, "vocal_gender") + " (default auto).")] = None,
-    instrumental: Annotated[bool, typer.Option("--instrumental", help="Prompt mode: no vocals.")] = False,
-    reference_image: Annotated[Optional[str], typer.Option("--reference-image", help="The reference image (required): asset_id, URL, raw base64 or a local file (prefix asset_id:, url:, base64:, file: to be explicit).")] = None,
-    scene_description: Annotated[Optional[str], typer.Option("--scene-description", help="What the video shows (up to ~200 characters works best).")] = None,
-    subtitles: Annotated[bool, typer.Option("--subtitles/--no-subtitles", help="Burn in subtitles.")] = False,
-    aspect: Annotated[Optional[str], typer.Option("--aspect", help="One of " + catalog.allowed(CATALOG, "aspect") + " (default 16:9).")] = None,
-    name: Annotated[Optional[str], typer.Option("--name", help="Project name on giggle.pro (default: from the title or prompt).")] = None,
+    prompt: Annotated[Optional[str], Option("--prompt", help="Music from a description (prompt mode).")] = None,
+    lyrics: Annotated[Optional[str], Option("--lyrics", help="Your lyrics (custom mode, with --style and --title).")] = None,
+    style: Annotated[Optional[str], Option("--style", help="Music style (custom mode).")] = None,
+    title: Annotated[Optional[str], Option("--title", help="Song title (custom mode).")] = None,
+    music_asset_id: Annotated[Optional[str], Option("--music-asset-id", help="An uploaded track's asset_id (upload mode).")] = None,
+    vocal_gender: Annotated[Optional[str], Option("--vocal-gender", help="Prompt mode: " + catalog.allowed(CATALOG, "vocal_gender") + " (default auto).")] = None,
+    instrumental: Annotated[bool, Option("--instrumental", help="Prompt mode: no vocals.")] = False,
+    reference_image: Annotated[Optional[str], Option("--reference-image", help="The reference image (required): asset_id, URL, raw base64 or a local file (prefix asset_id:, url:, base64:, file: to be explicit).")] = None,
+    scene_description: Annotated[Optional[str], Option("--scene-description", help="What the video shows (up to ~200 characters works best).")] = None,
+    subtitles: Annotated[bool, Option("--subtitles/--no-subtitles", help="Burn in subtitles.")] = False,
+    aspect: Annotated[Optional[str], Option("--aspect", help="One of " + catalog.allowed(CATALOG, "aspect") + " (default 16:9).")] = None,
+    name: Annotated[Optional[str], Option("--name", help="Project name on giggle.pro (default: from the title or prompt).")] = None,
 ):
     """The request options of run and submit."""
 
@@ -39,8 +36,8 @@ STEP = _option("step", Optional[str], None, "--step", help="Step to resume from:
 
 
 def _retry(ctx, kw):
-    from ...commands import retry_step  # the task id is checked there, as for status/wait
-    from ...errors import UsageError
+    from ...command.commands import retry_step  # the task id is checked there, as for status/wait
+    from ...core.errors import UsageError
 
     if not kw.get("step"):
         raise UsageError("--step: missing; one of " + catalog.allowed(CATALOG, "step"))

@@ -7,11 +7,11 @@ task status words pending/processing/completed/failed/error (+ canceled).
 
 import re
 
-from ... import task_status
-from ...task_status import Snapshot
-from ...errors import AuthError, BadResponse, ProviderError, TaskFailed, UnknownTask
-from ...poll_schedule import PollSchedule
-from ...schema_registry import errors as schema_errors
+from ...core import task_status
+from ...core.task_status import Snapshot
+from ...core.errors import AuthError, BadResponse, ProviderError, TaskFailed, UnknownTask
+from ...jobs.poll_schedule import PollSchedule
+from ...validation.schema_registry import errors as schema_errors
 
 QUERY_PATH = "/api/v1/generation/task/query"
 STATUS_TABLE = {

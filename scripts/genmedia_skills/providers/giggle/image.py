@@ -5,11 +5,11 @@ schemas/giggle/image-catalog.json; this module turns command-line options into
 a validated request (text-to-image when no reference is given).
 """
 
-from ... import catalog
-from ...errors import UsageError
-from ...poll_schedule import PollSchedule
-from ...prepared_request import Prepared
-from ...references import parse_reference
+from ...validation import catalog
+from ...core.errors import UsageError
+from ...jobs.poll_schedule import PollSchedule
+from ...http.prepared_request import Prepared
+from ...media.references import parse_reference
 from .api import GiggleGeneration
 
 CATALOG = "giggle/image-catalog.json"

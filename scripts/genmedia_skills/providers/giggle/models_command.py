@@ -4,7 +4,7 @@ durations where they differ per model, and the options every model of the skill 
 (allowed values, limits, default; the option is the name with dashes: aspect_ratio is
 --aspect-ratio)."""
 
-from ... import catalog
+from ...validation import catalog
 
 _KEEP = ("type", "default", "minimum", "maximum", "maxLength", "pattern", "examples", "description")
 

@@ -6,10 +6,10 @@ original script read custom lyrics from `--prompt`; here a description can never
 be sung by mistake, and a combination that would silently drop input is refused.
 """
 
-from ... import catalog
-from ...errors import UsageError
-from ...poll_schedule import PollSchedule
-from ...prepared_request import Prepared
+from ...validation import catalog
+from ...core.errors import UsageError
+from ...jobs.poll_schedule import PollSchedule
+from ...http.prepared_request import Prepared
 from .api import GiggleGeneration
 
 CATALOG = "giggle/music-catalog.json"

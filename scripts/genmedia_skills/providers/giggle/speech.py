@@ -2,10 +2,11 @@
 
 import re
 
-from ... import catalog, exit_codes
-from ...errors import UsageError
-from ...poll_schedule import PollSchedule
-from ...prepared_request import Prepared
+from ...validation import catalog
+from ...core import exit_codes
+from ...core.errors import UsageError
+from ...jobs.poll_schedule import PollSchedule
+from ...http.prepared_request import Prepared
 from .api import GiggleGeneration, unwrap
 
 CATALOG = "giggle/speech-catalog.json"

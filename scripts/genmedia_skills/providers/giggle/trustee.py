@@ -10,12 +10,13 @@ while the job still runs (the original aborted on any err_msg).
 
 import re
 
-from ... import catalog, task_status
-from ...errors import ProviderError, TaskFailed, UsageError
-from ...poll_schedule import PollSchedule
-from ...prepared_request import Prepared
-from ...references import parse_reference
-from ...task_status import Snapshot
+from ...validation import catalog
+from ...core import task_status
+from ...core.errors import ProviderError, TaskFailed, UsageError
+from ...jobs.poll_schedule import PollSchedule
+from ...http.prepared_request import Prepared
+from ...media.references import parse_reference
+from ...core.task_status import Snapshot
 from .api import GiggleGeneration, unwrap
 
 CATALOG = "giggle/aimv-catalog.json"

@@ -5,11 +5,11 @@ schemas/giggle/video-catalog.json (x-durations, x-default-duration); the endpoin
 is image-to-video exactly when a start or end frame is given.
 """
 
-from ... import catalog
-from ...errors import UsageError
-from ...poll_schedule import PollSchedule
-from ...prepared_request import Prepared
-from ...references import parse_reference
+from ...validation import catalog
+from ...core.errors import UsageError
+from ...jobs.poll_schedule import PollSchedule
+from ...http.prepared_request import Prepared
+from ...media.references import parse_reference
 from .api import GiggleGeneration
 
 CATALOG = "giggle/video-catalog.json"

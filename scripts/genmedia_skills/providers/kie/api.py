@@ -9,13 +9,23 @@ with the code in the body or as real HTTP statuses: the HTTP status is read firs
 import json
 import re
 
-from ... import catalog, rate_limit, task_status
-from ...errors import (AuthError, BadResponse, ProviderError, SubmitOutcomeUnknown, TaskFailed, TransportError,
-                       UnknownTask, UsageError)
-from ...poll_schedule import PollSchedule
-from ...retry_policy import parse_retry_after
-from ...schema_registry import errors as schema_errors
-from ...task_status import Snapshot
+from ...validation import catalog
+from ...http import rate_limit
+from ...core import task_status
+from ...core.errors import (
+    AuthError,
+    BadResponse,
+    ProviderError,
+    SubmitOutcomeUnknown,
+    TaskFailed,
+    TransportError,
+    UnknownTask,
+    UsageError,
+)
+from ...jobs.poll_schedule import PollSchedule
+from ...http.retry_policy import parse_retry_after
+from ...validation.schema_registry import errors as schema_errors
+from ...core.task_status import Snapshot
 from . import upload
 
 CREATE_PATH = "/api/v1/jobs/createTask"

@@ -9,9 +9,9 @@ Every problem is a UsageError naming the flag, the value and what the model allo
 import copy
 import json
 
-from ... import catalog, schema_registry
-from ...errors import UsageError
-from ...prepared_request import Prepared
+from ...validation import catalog, schema_registry
+from ...core.errors import UsageError
+from ...http.prepared_request import Prepared
 from .media_input import parse_media
 
 FLAGS = {"prompt": "--prompt", "aspect_ratio": "--aspect-ratio", "resolution": "--resolution",

@@ -4,7 +4,7 @@ The model table is data: schemas/kie/image-catalog.json lists the models, and ea
 model's input fields, types, limits and defaults are its own request schema.
 """
 
-from ... import catalog
+from ...validation import catalog
 from .api import KieJobs
 from .fields import prepare
 

@@ -9,9 +9,9 @@ import os
 import re
 from pathlib import Path
 
-from ...errors import UsageError
-from ...image_dimensions import image_size
-from ...references import Reference, image_format
+from ...core.errors import UsageError
+from ...media.image_dimensions import image_size
+from ...media.references import Reference, image_format
 
 ALLOWED_FORMATS = ("jpeg", "png", "webp")
 EXTENSIONS = {"jpeg": ".jpg", "png": ".png", "webp": ".webp"}

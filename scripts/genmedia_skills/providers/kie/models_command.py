@@ -1,7 +1,8 @@
 """The `models` command: a skill's catalog as JSON, so an agent can choose a model
 (each model's fields with their flag, type, allowed values, limits and default)."""
 
-from ... import catalog, exit_codes
+from ...validation import catalog
+from ...core import exit_codes
 
 _KEEP = ("type", "enum", "default", "minimum", "maximum", "maxLength", "maxItems", "minItems", "description")
 

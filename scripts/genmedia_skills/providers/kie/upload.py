@@ -9,12 +9,10 @@ so it is retried like a GET.
 
 import time
 
-import requests
-
-from ... import user_state
-from ...errors import AuthError, BadResponse, ProviderError, TransportError
-from ...result_document import now_iso
-from ...schema_registry import errors as schema_errors
+from ...store import user_state
+from ...core.errors import AuthError, BadResponse, ProviderError, TransportError
+from ...store.result_document import now_iso
+from ...validation.schema_registry import errors as schema_errors
 
 STREAM_PATH = "/api/file-stream-upload"
 UPLOAD_PATH = "genmedia-skills"
@@ -35,6 +33,8 @@ def _remember(base, sha256, url, now):
 
 
 def _post(http, url, local):
+    import requests   # here, not at the top: --help, list and --dry-run send nothing
+
     attempt = 0
     while True:
         attempt += 1

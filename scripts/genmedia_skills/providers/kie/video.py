@@ -4,7 +4,7 @@ Without --model, an image makes it bytedance/v1-pro-image-to-video and no image
 bytedance/v1-pro-text-to-video (both from schemas/kie/video-catalog.json).
 """
 
-from ... import catalog
+from ...validation import catalog
 from .api import KieJobs
 from .fields import prepare
 

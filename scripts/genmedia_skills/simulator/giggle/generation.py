@@ -205,11 +205,3 @@ class Giggle(object):
             data = fixture_bytes(fixture)
         return cdn_file(data, content_type, result_filename(kind, n), req.query)
 
-
-def register(sim, router):
-    """Provider module hook: add this provider's routes to the simulator's router."""
-    # Imported here: giggle_media_routes imports this module, which is complete by now.
-    from .media_routes import media_routes
-    giggle = Giggle(sim)
-    for route in giggle.routes() + media_routes(giggle):
-        router.add(route)

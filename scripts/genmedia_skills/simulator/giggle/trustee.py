@@ -15,10 +15,23 @@ from .generation import envelope, error
 from ..media import fixture_bytes
 from ..routing import Response, Route, cdn_file, xml_error
 from .trustee_store import ProjectStore
-from .trustee_validate import (Invalid, catalog, validate_create, validate_project_ref,
-                               validate_retry, validate_submit)
-from .trustee_workflow import (FAIL_STEP, STEPS, TYPES, plan_outcome, provider_seconds,
-                               video_seconds, view)
+from .trustee_validate import (
+    Invalid,
+    catalog,
+    validate_create,
+    validate_project_ref,
+    validate_retry,
+    validate_submit,
+)
+from .trustee_workflow import (
+    FAIL_STEP,
+    STEPS,
+    TYPES,
+    plan_outcome,
+    provider_seconds,
+    video_seconds,
+    view,
+)
 
 CREATE_PATH = "/api/v1/project/create"
 SUBMIT_PATH = "/api/v1/trustee_mode/mv/submit"

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import threading
-from ...config import SCHEMAS_DIR
+from ...core.config import SCHEMAS_DIR
 
 CATALOG_PATH = SCHEMAS_DIR / "giggle" / "aimv-catalog.json"
 # project/create also makes drama projects (contracts/giggle.md 3.1); the catalog only lists

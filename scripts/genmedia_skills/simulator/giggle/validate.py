@@ -11,7 +11,7 @@ import functools
 import hashlib
 import json
 import re
-from ...config import SCHEMAS_DIR
+from ...core.config import SCHEMAS_DIR
 
 SCHEMA_DIR = SCHEMAS_DIR / "giggle"
 

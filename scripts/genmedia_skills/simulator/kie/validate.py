@@ -7,7 +7,7 @@ message naming the field). Unknown input fields are ignored, as the live API doe
 import functools
 import json
 
-from ...config import SCHEMAS_DIR
+from ...core.config import SCHEMAS_DIR
 
 _TYPES = {
     "string": lambda v: isinstance(v, str),
