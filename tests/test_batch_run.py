@@ -1,6 +1,7 @@
 """generation-batch run: many items, one process, files delivered, failures isolated, resume."""
 
 import json
+import shutil
 
 import pytest
 
@@ -145,11 +146,9 @@ def test_the_skill_md_example_runs_verbatim_and_a_rerun_submits_nothing(artifact
     from conftest import Cli, base_env
     from test_skill_docs import example_files
 
-    from test_image_e2e import png_bytes
-
     manifest = example_files(ROOT / "skills" / "generation-batch")["assets.json"]
     (tmp_path / "assets.json").write_text(manifest)
-    (tmp_path / "photo.png").write_bytes(png_bytes(640, 480))   # the background-removal item's input
+    shutil.copy(str(ROOT / "skills" / "generation-batch" / "assets" / "photo.png"), str(tmp_path))   # shipped: see SKILL.md
     cli = Cli(BATCH, base_env(artifacts), tmp_path)
     res = cli("run", "assets.json", "--simulate", "--yes")
     assert res.code == 0, res
@@ -157,7 +156,7 @@ def test_the_skill_md_example_runs_verbatim_and_a_rerun_submits_nothing(artifact
     assert {i["provider"] for i in res.json["items"]} == {"giggle", "kie", "creatok"}
     assert res.json["estimate"]["credits"] == 1   # the CreatOK item, confirmed by --yes
     icons = tmp_path / "assets" / "icons"
-    for name, size in (("credit-coin@1x.webp", 24), ("credit-coin@2x.webp", 48), ("credit-coin@3x.webp", 72)):
+    for name, size in (("credit-coin@1x.webp", 32), ("credit-coin@2x.webp", 64), ("credit-coin@3x.webp", 96)):
         with Image.open(str(icons / name)) as image:
             assert image.format == "WEBP" and max(image.size) == size
     assert (icons / "credit-coin.webp").exists() and (tmp_path / "assets" / "hero-hero.png").exists()

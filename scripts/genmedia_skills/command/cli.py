@@ -219,7 +219,7 @@ class SkillCLI:
     def command_names(self):
         return [row[0] for row in self.commands()]
 
-    def _commands_with_json(self):
+    def parsed_commands(self):
         """commands(), each also taking --json (every command of every skill)."""
         return [(name, handler, params if "json_output" in [p.name for p in params] else list(params) + [JSON], doc)
                 for name, handler, params, doc in self.commands()]
@@ -230,7 +230,7 @@ class SkillCLI:
 
         app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
                           rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
-        for name, handler, params, doc in self._commands_with_json():
+        for name, handler, params, doc in self.parsed_commands():
             app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params, typer))
         return app
 
@@ -267,7 +267,7 @@ class SkillCLI:
         if not argv:  # decided here: click < 8.2 (all Python 3.9 gets) would print help, exit 0
             names = self.command_names()
             return self._error(UsageError("missing command: one of %s (see --help)" % ", ".join(names)))
-        for name, handler, params, _ in self._commands_with_json():   # a plain command line: no typer needed
+        for name, handler, params, _ in self.parsed_commands():   # a plain command line: no typer needed
             if name == argv[0]:
                 values = fast_parse(params, argv[1:])
                 if values is not None:
