@@ -146,3 +146,24 @@ def test_marketplace_lists_every_skill():
     market = json.loads((ROOT / ".claude-plugin" / "marketplace.json").read_text())
     listed = sorted(path for plugin in market["plugins"] for path in plugin["skills"])
     assert listed == sorted("./skills/" + d.name for d in SKILL_DIRS)
+
+
+RUNS_STATEMENT = " ".join("""Runs are saved in `<runs>/<skill>/<run_id>/` (`result.json`, `result.md`, `outputs/`),
+where `<runs>` is `~/.local/share/genmedia-skills/artifacts`
+(`$XDG_DATA_HOME/genmedia-skills/artifacts` when that is set,
+`%LOCALAPPDATA%\\genmedia-skills\\artifacts` on Windows), or `.artifacts/` in a
+development checkout of the bundle (one with a `.venv/`), or what `--artifacts-dir`
+or `GENMEDIA_ARTIFACTS_DIR` says; `--help` shows the folder in use.""".split())
+
+
+def test_one_statement_of_where_runs_are_saved_everywhere():
+    """The README, the router and every SKILL.md say the same; no doc names another place
+    (KIE's and CreatOK's used to say `<bundle>/.artifacts`, which installed copies never use)."""
+    from genmedia_skills.core import config
+
+    for doc in [ROOT / "README.md", ROOT / "SKILL.md"] + [d / "SKILL.md" for d in SKILL_DIRS]:
+        text = " ".join(doc.read_text().split())
+        assert RUNS_STATEMENT in text, doc
+        assert "<bundle>/.artifacts" not in text, doc
+    home = str(config.user_data_dir() / "artifacts")   # what the code uses outside a checkout
+    assert home.endswith("genmedia-skills/artifacts")

@@ -4,21 +4,14 @@ the page (gallery_page) atomically, open it on request. Reads the runs; sends no
 import os
 from pathlib import Path
 
-from .core import task_status
 from .core.errors import UsageError
 from .core.safe_files import atomic_write
 
-PROVIDERS = ("giggle", "kie", "creatok")
-
 
 def _checked(kw):
-    status, provider, limit = kw.get("status_filter"), kw.get("provider"), kw.get("limit") or 0
-    if status and status not in task_status.ALL:
-        raise UsageError("--status: %r is not one of: %s" % (status, ", ".join(task_status.ALL)))
-    if provider and provider not in PROVIDERS:
-        raise UsageError("--provider: %r is not one of: %s" % (provider, ", ".join(PROVIDERS)))
-    if limit < 1:
-        raise UsageError("--limit: %r must be at least 1" % (limit,))
+    from .task_lookup import checked_filters
+
+    status, provider, limit = checked_filters(kw)
     batch = kw.get("batch")
     if batch:
         batch = os.path.abspath(os.path.expanduser(batch))

@@ -8,7 +8,7 @@ task id alone is enough.
 import sys
 from typing import Optional
 
-from ..core import exit_codes, output_mode, task_status
+from ..core import exit_codes, output_mode
 from ..command.cli import (
     ARTIFACTS,
     DELIVERY,
@@ -29,7 +29,6 @@ PROVIDER = _option("provider", Optional[str], None, "--provider", help="Only run
 SINCE = _option("since", Optional[str], None, "--since",
                 help="Only runs created since: an age (90s, 30m, 2h, 7d, 1w) or an ISO date/time (UTC).")
 YES = _option("yes", bool, False, "--yes", help="Confirm the task's spending gate, if its skill has one.")
-PROVIDERS = ("giggle", "kie", "creatok")
 
 
 class _Context:
@@ -47,17 +46,10 @@ class _Context:
 
 def _list(ctx, kw):
     from ..command.commands import run_summary
-    from ..core.errors import UsageError
     from ..store import run_index
-    from ..task_lookup import generation_skill_names, newest_first, since_stamp
+    from ..task_lookup import checked_filters, generation_skill_names, newest_first, since_stamp
 
-    status, provider, limit = kw["status_filter"], kw["provider"], kw["limit"]
-    if status and status not in task_status.ALL:
-        raise UsageError("--status: %r is not one of: %s" % (status, ", ".join(task_status.ALL)))
-    if provider and provider not in PROVIDERS:
-        raise UsageError("--provider: %r is not one of: %s" % (provider, ", ".join(PROVIDERS)))
-    if limit < 1:
-        raise UsageError("--limit: %r must be at least 1" % (limit,))
+    status, provider, limit = checked_filters(kw)
     names = [name for name in generation_skill_names(kw["skill"])   # skills are named <provider>-...
              if not provider or name.split("-")[0] == provider]
     rows = []
