@@ -140,3 +140,21 @@ def test_gallery_filters_and_opens(runs, tmp_path):
     opened = cli("gallery", "--open", env={"BROWSER": str(opener)})
     assert opened.code == 0 and opened.json["opened"] is True
     assert (tmp_path / "opened.txt").read_text().strip() == Path(opened.json["gallery"]).as_uri()
+
+
+def test_gallery_of_one_batch(sim, artifacts, tmp_path):
+    manifest = tmp_path / "assets.json"
+    manifest.write_text(json.dumps({"version": 1, "items": [
+        {"id": "fox", "skill": "giggle-generation-image", "output": "art/fox.png", "params": {"prompt": "a fox"}}]}))
+    batch = sim_cli(SKILLS / "generation-batch" / "scripts" / "batch.py", sim, artifacts, tmp_path)
+    assert batch("run", manifest).code == 0
+    alone = sim_cli(SKILLS / "giggle-generation-image" / "scripts" / "generate_image.py", sim, artifacts, tmp_path)
+    assert alone("run", "--prompt", "not in the batch").code == 0
+    tasks = sim_cli(TASKS, sim, artifacts, tmp_path)
+    page = tmp_path / "batch.html"
+    res = tasks("gallery", "--batch", "assets.json", "--out", page)
+    assert res.code == 0 and res.json["runs"] == 1 and res.json["media"] == {"image": 1}, res
+    html = page.read_text()
+    assert "batch item" in html and "fox (assets.json)" in html and "not in the batch" not in html
+    missing = tasks("gallery", "--batch", "nowhere.json")
+    assert missing.code == 2 and "--batch: %s is not a manifest file" % (tmp_path / "nowhere.json") in missing.stderr
