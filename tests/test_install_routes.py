@@ -69,6 +69,7 @@ def assert_install_hint(proc, names_module):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert all(command in lines[0] for command in INSTALL_LINE) and names_module in lines[0], lines[0]
+    assert lines[0].index("<path of the clone>") < lines[0].index(INSTALL_LINE[0])   # what works today first
 
 
 def simulate_example(skill_dir):

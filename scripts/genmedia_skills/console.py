@@ -11,7 +11,9 @@ from . import __version__
 from .core import config, exit_codes
 from .skills import NAMES, load
 
-INSTALL = "`uv tool install genmedia-skills` or `pip install genmedia-skills`"
+# the clone route first: the package is not on PyPI yet
+INSTALL = ("`uv tool install --force <path of the clone>` (once it is on PyPI: `uv tool install genmedia-skills` "
+           "or `pip install genmedia-skills`)")
 
 
 def main(argv=None):
