@@ -55,7 +55,9 @@ def backoff_checks(first=5.0, factor=1.5, cap=30.0):
 
 
 def ours_checks(window):
-    """Check times of PollSchedule; the rng drives its jitter so runs are reproducible."""
+    """Check times of our client: PollSchedule's, from its first check on (task_runner.Job.follow
+    waits for that one after a submit instead of querying at once); the rng drives its jitter
+    so runs are reproducible."""
     schedule = PollSchedule(expected=window)
 
     def checks(rng):

@@ -122,3 +122,15 @@ def test_help_imports_no_http_or_schema_package(name):
     proc, names = _imported([_entry(name), "--help"])
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert names & (HEAVY - {"typer", "click"}) == set()
+
+
+@pytest.mark.parametrize("name,args", [
+    ("kie-generation-image", ["models"]),
+    ("kie-generation-video", ["models"]),
+    ("generation-tasks", ["show", "--task-id", "no-such-task"]),
+])
+def test_offline_commands_import_no_heavy_package(name, args, tmp_path):
+    env = dict(__import__("os").environ, GENMEDIA_ARTIFACTS_DIR=str(tmp_path))
+    proc, names = _imported([_entry(name)] + args, env=env)
+    assert proc.returncode in (0, 4), proc.stderr[-2000:]   # show: an unknown task is exit 4
+    assert names & HEAVY == set()

@@ -172,3 +172,12 @@ def test_expected_accepts_list_and_ints():
     s = PollSchedule([20, 90])
     assert s.expected == (20.0, 90.0)
     assert isinstance(s.expected[0], float)
+
+
+def test_run_waits_for_the_first_check_instead_of_querying_at_once(image_cli, sim):
+    """Right after the submit a query can only read "queued": the first one comes at the
+    schedule's first check (3 provider seconds; here the poll scale makes that 3 s)."""
+    sim.outcomes.add("succeed", duration=100)   # 1 s
+    res = image_cli("run", "--prompt", "a fox", "--no-download", env={"GENMEDIA_POLL_SCALE": "1"})
+    assert res.code == 0, res
+    assert len([r for r in sim.requests if r.route == "giggle.query"]) == 1

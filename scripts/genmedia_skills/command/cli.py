@@ -12,7 +12,7 @@ from ..core import config, exit_codes, output_mode
 from ..core.errors import GenmediaError, UsageError
 from ..core.redaction import to_json
 from ..core.terminal_text import for_terminal
-from .options import fast_parse, option, params_of
+from .options import as_param, fast_parse, option, params_of
 
 # Exit codes whose result object carries an error the user must see on stderr too; 5, 6
 # and 130 end with their own "resume with" / "not submitted" lines instead.
@@ -234,15 +234,18 @@ class SkillCLI:
             app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params, typer))
         return app
 
-    def _command(self, name, handler, params, typer):
+    def _command(self, name, handler, params, typer=None):
         import inspect
+
+        if typer is None:
+            import typer
 
         def command(**kw):
             self._outcome = (handler, kw)
             return exit_codes.OK
 
         command.__name__ = name
-        command.__signature__ = inspect.Signature([p.to_inspect(typer) for p in params])
+        command.__signature__ = inspect.Signature([as_param(p).to_inspect(typer) for p in params])
         return command
 
     def main(self, argv=None, invocation=None):

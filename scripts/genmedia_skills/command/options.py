@@ -72,6 +72,13 @@ class Param:
                                  annotation=Annotated[base, info])
 
 
+def as_param(param):
+    """A Param from an inspect.Parameter too (a skill may build its own)."""
+    if isinstance(param, Param):
+        return param
+    return Param(param.name, param.annotation, None if param.default is param.empty else param.default)
+
+
 def option(name, annotation, default, *decls, help):
     return Param(name, Annotated[annotation, Option(*decls, help=help)], default)
 
@@ -100,6 +107,7 @@ def fast_parse(params, args):
     """{name: value} for `args` (the words after the command name), or None when typer must
     parse them: `--help`, an unknown or malformed word, a value that does not convert."""
     flags, valued, positional = {}, {}, []
+    params = [as_param(param) for param in params]
     for param in params:
         spec = param.spec
         if getattr(spec, "kind", None) == "argument":

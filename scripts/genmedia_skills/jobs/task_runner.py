@@ -287,6 +287,11 @@ class Job:
                            expected=tuple(ctx.time_scale * s for s in schedule.expected))
         failures = 0
         rng = random.Random()
+        since = (time.time() - submitted) / scale if submitted else None
+        if since is not None and since < schedule.first:
+            # Just submitted: the schedule's first check (a few seconds in) is the earliest a
+            # query can tell anything; one at once would only read "queued" (poll_bench counts this).
+            time.sleep(max(0.0, min(deadline - time.monotonic(), (schedule.first - since) * scale)))
         while True:
             since = (time.time() - submitted) / scale if submitted else None
             out_of_time = None
