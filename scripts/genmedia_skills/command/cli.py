@@ -245,7 +245,10 @@ class SkillCLI:
             return exit_codes.OK
 
         command.__name__ = name
-        command.__signature__ = inspect.Signature([as_param(p).to_inspect(typer) for p in params])
+        params = [as_param(p) for p in params]
+        if "json_output" not in [p.name for p in params]:   # also for skills that build their own app()
+            params.append(JSON)
+        command.__signature__ = inspect.Signature([p.to_inspect(typer) for p in params])
         return command
 
     def main(self, argv=None, invocation=None):
