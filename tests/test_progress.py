@@ -96,6 +96,7 @@ def test_heartbeat_default_is_thirty_seconds():
 
 def test_tty_status_shows_the_phase_with_a_clock_and_close_ends_it(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr(progress, "TICK", 3600)   # no redraw by the clock in between: exact output
     p, out = tty()
     p.status("t1: pending, 0s", key="pending", phase="queued")
     p.status("t1: processing, 6s", key="processing", phase="running, step video")
@@ -112,6 +113,7 @@ def test_tty_status_shows_the_phase_with_a_clock_and_close_ends_it(monkeypatch):
 
 def test_tty_say_and_warn_print_above_the_live_line(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr(progress, "TICK", 3600)   # no redraw by the clock in between: exact output
     p, out = tty()
     p.phase("submitting")
     p.say("saved /tmp/x.png")
