@@ -13,12 +13,14 @@ import hashlib
 import json
 import os
 import re
+import reprlib
 import typing
 from pathlib import Path
 
+from ..core.errors import GenmediaError, UsageError
 from ..media import delivery
 from ..validation import schema_registry
-from ..core.errors import GenmediaError, UsageError
+from . import manifest_file, output_claims
 
 SCHEMA = "batch-manifest.schema.json"
 SPACE_JOINED = ("prompt", "scene_description")   # lines of a prompt read as one sentence (as the seed does)
@@ -33,6 +35,7 @@ class Item:
         self.options = options
         self.prepared = prepared
         self.output = output          # as written in the manifest (relative to it)
+        self.target = None            # the output resolved (absolute, symlinks followed), once checked
         self.overwrite = overwrite
         self.images = images
         self.spec = None              # the delivery request, once the batch knows what it does with the item
@@ -53,7 +56,7 @@ class Item:
         if not self.output:
             return None
         images = self.images or {}
-        return delivery.spec(self.output, overwrite=self.overwrite, resize=images.get("resize"),
+        return delivery.spec(self.target, overwrite=self.overwrite, resize=images.get("resize"),
                              fmt=images.get("format"), base=base, check_exists=check_exists,
                              field=self.label + ": output", resize_field=self.label + ": images.resize",
                              format_field=self.label + ": images.format",
@@ -61,26 +64,8 @@ class Item:
 
 
 def read(path):
-    """The parsed manifest file (JSON, or YAML when PyYAML is installed)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError("MANIFEST: cannot read %s: %s" % (path, getattr(exc, "strerror", None) or exc)) from None
-    if path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            import yaml
-        except ImportError:
-            raise UsageError("MANIFEST: %s is YAML, which needs PyYAML (pip install 'genmedia-skills[yaml]'); "
-                             "or write the manifest as JSON" % path.name) from None
-        try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise UsageError("MANIFEST: %s is not valid YAML: %s" % (path.name, " ".join(str(exc).split()))) from None
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise UsageError("MANIFEST: %s is not valid JSON: %s" % (path.name, exc)) from None
+    """The parsed manifest file (JSON, or YAML when PyYAML is installed), size-capped."""
+    return manifest_file.read(path)
 
 
 def load(path, context_for=None):
@@ -92,7 +77,8 @@ def load(path, context_for=None):
     if problems:
         raise UsageError("MANIFEST %s does not match %s: %s" % (path.name, SCHEMA, "; ".join(problems)))
     defaults = data.get("defaults") or {}
-    items, seen, outputs = [], {}, {}
+    items, seen, claims = [], {}, []
+    folder = os.path.realpath(str(path.parent))
     with _cwd(path.parent):   # relative reference files are relative to the manifest
         for index, raw in enumerate(data["items"]):
             if raw["id"] in seen:
@@ -101,16 +87,11 @@ def load(path, context_for=None):
             seen[raw["id"]] = index
             item = _item(index, raw, defaults, context_for)
             if item.output:
-                target = os.path.normpath(str(path.parent / item.output))
-                inside = os.path.normpath(str(path.parent))
-                if os.path.isabs(item.output) or os.path.commonpath([inside, target]) != inside:
-                    raise UsageError("%s: output: %r leaves the manifest's folder; give a path relative to "
-                                     "the manifest, inside its folder (e.g. assets/icon.png)"
-                                     % (item.label, item.output))
-                if target in outputs:
-                    raise UsageError("%s: output: %s is also the output of %s" % (item.label, item.output, outputs[target]))
-                outputs[target] = item.label
+                item.target = output_claims.resolve(folder, item.output, item.label)
+                names = output_claims.names(item.target, item.images, item.label)
+                claims.append((item.label, item.output, item.target, names))
             items.append(item)
+    output_claims.check(claims, path)
     return items
 
 
@@ -192,7 +173,7 @@ def _coerce(field, pyname, value, annotation):
             return [value]
         if lines:
             return list(value)
-        raise UsageError("%s: %r must be a string or a list of strings" % (field, value))
+        raise UsageError("%s: %s must be a string or a list of strings" % (field, reprlib.repr(value)))
     ok = {str: isinstance(value, str),
           bool: isinstance(value, bool),
           int: isinstance(value, int) and not isinstance(value, bool),
@@ -200,5 +181,5 @@ def _coerce(field, pyname, value, annotation):
     if not ok:
         what = {str: "a string (or a list of lines)", bool: "true or false", int: "a whole number",
                 float: "a number"}[kind]
-        raise UsageError("%s: %r must be %s" % (field, value, what))
+        raise UsageError("%s: %s must be %s" % (field, reprlib.repr(value), what))
     return value

@@ -6,6 +6,7 @@ Each item's own run stays the source of truth; these rows summarise it.
 """
 
 import contextlib
+import hashlib
 import json
 import os
 
@@ -14,18 +15,22 @@ try:
 except ImportError:  # Windows: no second-process guard
     fcntl = None
 
-from ..store import result_document
 from ..core import task_status
+from ..core.errors import GenmediaError, RunNotSaved, UsageError
+from ..core.safe_files import open_lock, real_dir
+from ..store import result_document
 from ..store.artifact_store import RUN_ID, Run
+from ..validation import schema_registry
 
 SKILL = "generation-batch"
+SCHEMA = "batch-result.schema.json"   # named by the record's "kind": "batch"
 ORDER = ("succeeded", "running", "queued", "awaiting_payment", "submitting", "failed", "rejected", "canceled", "unknown",
          "not_submitted")
 DONE = task_status.TERMINAL | {task_status.UNKNOWN}   # nothing left to poll
 
 
 def open_batch(store, manifest_path):
-    """(Run, previous document or None) of this manifest's batch."""
+    """(Run, previous document or None) of this manifest's batch; call it holding `held`."""
     key = "manifest:" + str(manifest_path)
     run = store.find_task(SKILL, key)
     if run is not None:
@@ -36,31 +41,35 @@ def open_batch(store, manifest_path):
 
 
 @contextlib.contextmanager
-def exclusive(run):
-    """Hold the batch for this process: a second `run` of the same manifest at the same
-    time would submit the same items again."""
-    if fcntl is None:
+def held(store, manifest_path):
+    """One `run` of a manifest at a time (per artifact root). Taken before the batch record
+    is found or created: two runs started together would otherwise each make a record
+    and submit every item. The second exits 2 at once, having sent nothing."""
+    digest = hashlib.sha256(str(manifest_path).encode("utf-8")).hexdigest()[:40]
+    try:
+        folder = real_dir(store.root / SKILL / ".manifest-locks")
+        fd = open_lock(folder / (digest + ".lock"))
+    except OSError as exc:
+        raise RunNotSaved.of(store.root / SKILL, exc) from None
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise UsageError("MANIFEST: another `run` of this manifest is in progress (%s); wait for it to "
+                                 "finish, then run again (nothing was sent)" % manifest_path) from None
         yield
-        return
-    with open(str(run.dir / ".batch.lock"), "a+") as handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            from ..core.errors import UsageError
-
-            raise UsageError("MANIFEST: another `run` of this manifest is in progress (batch %s); wait for it "
-                             "to finish, then run again (nothing was sent)" % run.dir) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    finally:
+        os.close(fd)   # releases the lock
 
 
-def item_row(item, doc, action):
-    """One item as the batch reports it, from its run's document (None: never submitted)."""
+def item_row(item, doc, action, run=None):
+    """One item as the batch reports it, from its run's document (None: never submitted).
+    A run reserved for the item is named before anything is sent, so a re-run after a
+    crash finds it (and its task_id) instead of submitting again."""
     row = {"id": item.id, "skill": item.skill_name, "provider": item.provider, "hash": item.hash,
-           "output": item.output, "action": action, "run_id": None, "task_id": None,
-           "status": "not_submitted", "outputs": [], "error": None, "run_dir": None}
+           "output": item.output, "action": action, "run_id": run.run_id if run else None, "task_id": None,
+           "status": "not_submitted", "outputs": [], "error": None, "run_dir": str(run.dir) if run else None}
     if doc:
         row.update(run_id=doc["run_id"], task_id=doc["task_id"], status=doc["status"], error=doc["error"],
                    run_dir=doc["artifacts"]["dir"], next=doc.get("next"))
@@ -146,6 +155,11 @@ def document(run, manifest_path, rows, *, simulated, estimate, notes, previous, 
 
 
 def save(run, doc):
+    """Write the record, checked against its own schema like every result.json."""
+    problems = schema_registry.errors(SCHEMA, doc)
+    if problems:
+        raise GenmediaError("internal error: the batch record would not match %s: %s"
+                            % (SCHEMA, "; ".join(problems)))
     run.write(doc, render(doc, run.dir))
 
 

@@ -1,12 +1,7 @@
 """`generation-batch run MANIFEST`: check everything, confirm spending once, submit and
-poll every item from one scheduler, report the batch; a re-run resumes.
-
-What a re-run does with an item it has seen (same id, same hash):
-succeeded -> skipped, its files delivered again if missing (no network unless a file
-must be fetched again); queued/running -> polled by its task id; failed/canceled ->
-resubmitted only with --retry-failed; unknown (the submit's answer was lost) ->
-reported, resubmitted only with --resubmit-unknown; reserved but never sent -> sent.
-An item whose hash changed is a new item.
+poll every item from one scheduler, report the batch; a re-run resumes (what it does with
+each item it has seen: item_plan). One run of a manifest at a time (report.held); each
+item's run is reserved and named in the batch record before anything is sent.
 """
 
 import os
@@ -14,18 +9,18 @@ import shlex
 import time
 from pathlib import Path
 
-from ..core import config, exit_codes, task_status
-from ..media import delivery
-from ..store import result_document
 from ..command import simulation
-from ..jobs import spending_gate
-from ..store.artifact_store import RUN_ID, ArtifactStore
 from ..command.commands import new_job
-from ..core.errors import ConfirmationRequired
 from ..command.progress import Progress, clock
 from ..command.run_context import RunContext, script_invocation
+from ..core import config, exit_codes, task_status
+from ..core.errors import ConfirmationRequired
+from ..jobs import spending_gate
 from ..jobs.task_runner import Job
-from . import manifest, report
+from ..media import delivery
+from ..store import result_document
+from ..store.artifact_store import ArtifactStore
+from . import item_plan, manifest, report
 from .scheduler import Entry, Scheduler
 
 SAVE_EVERY = 1.0   # seconds between batch record writes while tasks run (item runs are saved always)
@@ -39,50 +34,9 @@ class Options:
         self.timeout = kw.get("timeout")
         self.retry_failed = kw.get("retry_failed", False)
         self.resubmit_unknown = kw.get("resubmit_unknown", False)
+        self.as_new = kw.get("as_new", False)
         self.quiet = kw.get("quiet", False)
         self.invocation = kw.get("invocation")   # how the batch was started, for `next`
-
-
-def plan(items, previous, store, opts):
-    """[(item, action, run, doc)]: what to do with each item, decided before anything is sent."""
-    before = {row["id"]: row for row in (previous or {}).get("items") or []}
-    planned, notes = [], []
-    for item in items:
-        row = before.get(item.id)
-        if row is None:
-            planned.append((item, "submit", None, None))
-            continue
-        if row["hash"] != item.hash:
-            notes.append("item %r changed (its request differs from the last run): submitted as a new item" % item.id)
-            planned.append((item, "submit", None, None))
-            continue
-        run, doc = _previous_run(store, item, row)
-        status = doc["status"] if doc else None
-        if run is not None and doc is None:
-            planned.append((item, "submit", run, None))   # reserved, never sent
-        elif status == task_status.SUCCEEDED:
-            planned.append((item, "done", run, doc))
-        elif status in task_status.PENDING and doc.get("task_id"):
-            planned.append((item, "poll", run, doc))
-        elif status in (task_status.FAILED, task_status.CANCELED, task_status.REJECTED):
-            planned.append((item, "submit" if opts.retry_failed else "report", None if opts.retry_failed else run,
-                            None if opts.retry_failed else doc))
-        elif status == task_status.UNKNOWN and not doc.get("task_id"):
-            if opts.resubmit_unknown:
-                notes.append("item %r: its earlier submit's outcome is unknown; resubmitted (--resubmit-unknown)"
-                             % item.id)
-            planned.append((item, "submit", None, None) if opts.resubmit_unknown else (item, "report", run, doc))
-        else:   # no run record at all: nothing was ever sent for it
-            planned.append((item, "submit", None, None))
-    return planned, notes
-
-
-def _previous_run(store, item, row):
-    run_id = row.get("run_id")
-    if not isinstance(run_id, str) or not RUN_ID.fullmatch(run_id) or row.get("skill") != item.skill_name:
-        return None, None
-    run, doc = report.read_run(store, item.skill_name, run_id)
-    return (run, doc) if run.dir.is_dir() else (None, None)
 
 
 def _credits(item):
@@ -103,6 +57,7 @@ def estimate(planned):
 def resume_command(path, opts, yes=False):
     argv = list(opts.invocation or script_invocation()) + ["run", str(path)]   # runs from any folder
     argv += ["--yes"] if opts.yes or yes else []
+    argv += ["--as-new"] if opts.as_new else []
     argv += ["--simulate"] if opts.simulate else []
     argv += ["--artifacts-dir", str(opts.artifacts_dir)] if opts.artifacts_dir else []
     return " ".join(shlex.quote(a) for a in argv)
@@ -143,21 +98,25 @@ class BatchRun:
         items = manifest.load(self.path, self.context_for)  # exit 2 here: nothing sent
         if self.validate_only:
             return self._prepare(items, None, self._peek_previous())
-        run, _ = report.open_batch(self.store, self.path)
-        with report.exclusive(run):
-            return self._prepare(items, run, run.read())     # read under the lock: the latest record
+        with report.held(self.store, self.path):             # before the record is found or made
+            run, previous = report.open_batch(self.store, self.path)
+            return self._prepare(items, run, previous)
 
     def _prepare(self, items, run, previous):
-        planned, notes = plan(items, previous, self.store, self.opts)
+        found = item_plan.plan(items, previous, self.store, self.opts, self.path)
+        planned, notes = found.planned, found.notes
         for item, action, _, _ in planned:                  # delivery targets, before any send
             item.spec = item.delivery(self.path.parent, check_exists=action == "submit")
         cost = estimate(planned)
         gated = [item.id for item, action, _, _ in planned if action == "submit" and item.gated]
         if self.validate_only:
             return self._plan_document(planned, cost, notes), exit_codes.OK
-        if gated and not self.opts.yes:
-            exc = ConfirmationRequired("%d item(s) have a spending gate (%s)%s; rerun with --yes to confirm the "
-                                       "whole batch" % (len(gated), ", ".join(gated[:10]), self._cost_text(cost)))
+        if (gated or found.repaid) and not self.opts.yes:
+            why = ["%d item(s) have a spending gate (%s)" % (len(gated), ", ".join(gated[:10]))] if gated else []
+            why += ["%d item(s) another manifest's batch already made would be generated and paid again (%s)"
+                    % (len(found.repaid), ", ".join(found.repaid[:10]))] if found.repaid else []
+            exc = ConfirmationRequired("%s%s; rerun with --yes to confirm the whole batch"
+                                       % ("; ".join(why), self._cost_text(cost)))
             doc = self._plan_document(planned, cost, notes)
             doc.update(error=exc.to_dict(), next=resume_command(self.path, self.opts, yes=True))
             self.progress.say("not submitted: %s" % exc.message)
@@ -193,6 +152,7 @@ class BatchRun:
             ctx = self.context(item)
             if action == "submit":
                 job = new_job(ctx, item.prepared, run=item_run)
+                ctx.store.remember_task(job.run, item_plan.identity(item))   # found again by what it is
                 job.doc["batch"] = {"item_id": item.id, "hash": item.hash, "manifest": str(self.path)}
                 if item.estimate and spending_gate.applies(item.skill.adapter):   # as `run --yes` records it
                     job.doc["confirmation"] = {"estimate": item.estimate, "confirmed_by": "--yes",
@@ -202,6 +162,7 @@ class BatchRun:
                 entries.append(Entry(item, ctx, job, submit=True))
             elif doc is not None:
                 job = Job(ctx, item_run, doc)
+                job.doc["batch"] = {"item_id": item.id, "hash": item.hash, "manifest": str(self.path)}
                 if item.spec:
                     job.doc["delivery"] = item.spec
                 if action == "poll":
@@ -210,7 +171,7 @@ class BatchRun:
                     self._redeliver(job)
             else:
                 job = None
-            jobs[item.id] = (item, action, job)
+            jobs[item.id] = (item, action, job, job.run if job else item_run)
         self.state = (run, previous, jobs, cost, notes)
         self._save(force=True)                              # item runs reserved: a crash loses nothing
         scheduler = Scheduler(on_change=lambda entry: self._changed())
@@ -250,8 +211,8 @@ class BatchRun:
     def _rows(self):
         run, previous, jobs, cost, notes = self.state
         return [report.item_row(item, job.doc if job and (action != "submit" or job.doc["status"] != task_status.UNKNOWN
-                                                           or job.run.json_path.exists()) else None, action)
-                for item, action, job in jobs.values()]
+                                                           or job.run.json_path.exists()) else None, action, run)
+                for item, action, job, run in jobs.values()]
 
     def _save(self, force=False):
         now = time.monotonic()

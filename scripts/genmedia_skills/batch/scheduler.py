@@ -17,6 +17,7 @@ from collections import deque
 
 from ..core.errors import TransportError
 from ..jobs.task_runner import MAX_QUERY_FAILURES
+from . import unsent
 
 SUBMIT_LIMITS = {"giggle": 8, "kie": 8, "creatok": 2}   # concurrent submits per provider
 DEFAULT_SUBMIT_LIMIT = 2
@@ -38,6 +39,11 @@ class Entry:
     @property
     def provider(self):
         return self.ctx.adapter.provider
+
+    def submit(self):
+        """The item's one submit: marked unsent until the create is about to go out."""
+        unsent.mark(self.job.run)
+        return self.job.submit(self.item.prepared, before_send=unsent.sending(self.job.run))
 
 
 class Scheduler:
@@ -94,7 +100,7 @@ class Scheduler:
             while queue and self._submitting.get(provider, 0) < limit:
                 entry = queue.popleft()
                 self._submitting[provider] = self._submitting.get(provider, 0) + 1
-                running[pool.submit(entry.job.submit, entry.item.prepared)] = ("submit", entry)
+                running[pool.submit(entry.submit)] = ("submit", entry)
 
     def _finished(self, what, entry, future):
         code = future.result()   # Job.submit/_check record their own failures; a bug propagates

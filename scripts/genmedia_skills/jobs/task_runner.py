@@ -49,6 +49,26 @@ def _url_key(url):
     return rest[rest.find("/"):] if "/" in rest else rest
 
 
+class _SendWatch:
+    """The HTTP client an adapter submits through, calling `before_send()` once, before
+    the first POST to the request's own path (or to the request it needs first, e.g. a
+    project create): the moment a task may start to exist."""
+
+    def __init__(self, http, prepared, before_send):
+        self._http = http
+        self._paths = {prepared.path} | ({prepared.before.path} if prepared.before is not None else set())
+        self._before_send = before_send
+
+    def submit_json(self, path, *args, **kw):
+        if path in self._paths and self._before_send is not None:
+            callback, self._before_send = self._before_send, None
+            callback()
+        return self._http.submit_json(path, *args, **kw)
+
+    def __getattr__(self, name):
+        return getattr(self._http, name)
+
+
 class Job:
     """A run directory and its result document, kept in step."""
 
@@ -102,13 +122,16 @@ class Job:
         return bool((self.doc.get("payment") or {}).get("requested_at"))
 
     # -- submit ---------------------------------------------------------------------------
-    def submit(self, prepared):
-        """Send the request once; returns an exit code if it did not produce a task."""
+    def submit(self, prepared, before_send=None):
+        """Send the request once; returns an exit code if it did not produce a task.
+        `before_send()` runs just before the POST that can create the task (not before
+        uploads or rate-limit waits); if it raises, nothing is sent."""
         ctx = self.ctx
         self.save()  # the intent, before anything leaves the machine
         ctx.progress.phase("submitting")
+        http = ctx.http if before_send is None else _SendWatch(ctx.http, prepared, before_send)
         try:
-            task_id = ctx.adapter.submit(ctx.http, prepared, self.record_task_id)
+            task_id = ctx.adapter.submit(http, prepared, self.record_task_id)
         except (SubmitOutcomeUnknown, BadResponse) as exc:  # lost, or "success" we cannot read
             result_document.add_note(self.doc, "nothing was resubmitted: a second submit could be charged "
                                                "twice; check the provider's dashboard before trying again")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import image_processing
 from ..core.errors import UsageError
-from ..core.safe_files import shared_file_mode
+from ..core.safe_files import UnsafePath, shared_file_mode
 
 
 def spec(output, *, overwrite=False, resize=None, fmt=None, base=None, check_exists=True,
@@ -35,10 +35,12 @@ def spec(output, *, overwrite=False, resize=None, fmt=None, base=None, check_exi
     fmt = image_processing.parse_format(format_field, fmt)
     if sizes or fmt:
         image_processing.require_pillow(resize_field if sizes else format_field)
-    target = os.path.abspath(str(path)) + (os.sep if folder else "")
+    # resolved now (symlinks followed): the write checks that no folder on the way has
+    # become a link since (see _write)
+    target = os.path.realpath(str(path)) + (os.sep if folder else "")
     if base is None and not os.path.isabs(os.path.expanduser(output)):
         _refuse_inside_bundle(field, output, target)
-    if check_exists and not overwrite and not _is_folder(target) and os.path.exists(target):
+    if check_exists and not overwrite and not is_folder(target) and os.path.exists(target):
         raise UsageError("%s: %s already exists; %s to replace it (nothing was sent)"
                          % (field, target, overwrite_hint))
     return {"output": target, "overwrite": bool(overwrite), "resize": sizes, "format": fmt}
@@ -70,7 +72,7 @@ def _refuse_inside_bundle(field, output, target):
                              "(nothing was sent)" % (field, output, bundle))
 
 
-def _is_folder(target):
+def is_folder(target):
     return target.endswith(os.sep) or os.path.isdir(target) or not Path(target).suffix
 
 
@@ -83,7 +85,7 @@ def plan(spec_, outputs):
     """[(output, destination path)] for the downloaded outputs."""
     ready = [o for o in outputs if o.get("path") and os.path.isfile(o["path"])]
     target = spec_["output"]
-    if _is_folder(target):
+    if is_folder(target):
         return [(o, Path(target) / Path(o["path"]).name) for o in ready]
     kind = _kind_of(target)
     chosen = [o for o in ready if kind is None or o["kind"] == kind] or ready[:1]
@@ -159,6 +161,9 @@ def deliver(doc, warn, say=None):
 def _write(source, dest, fmt, size):
     """Atomically write `source` to `dest` (a copy, or converted/resized by Pillow)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    if os.path.realpath(str(dest.parent)) != str(dest.parent):
+        raise UnsafePath("a folder on the way to %s became a symbolic link after the output was checked; "
+                         "not written" % dest)
     fd, tmp = tempfile.mkstemp(dir=str(dest.parent), prefix="." + dest.name + ".", suffix=".tmp")
     os.close(fd)
     try:

@@ -12,6 +12,9 @@ RETRY_FAILED = _option("retry_failed", bool, False, "--retry-failed",
                        help="On a re-run, submit failed items again (each new submit is charged).")
 RESUBMIT_UNKNOWN = _option("resubmit_unknown", bool, False, "--resubmit-unknown",
                            help="On a re-run, submit again items whose earlier submit outcome is unknown (may charge twice).")
+AS_NEW = _option("as_new", bool, False, "--as-new",
+                 help="Generate items again that the batch of another manifest (a moved, renamed or copied one) "
+                      "already made with the same id and request; without it their runs are used (asks for --yes).")
 
 
 class _Context:
@@ -46,9 +49,9 @@ class BatchCLI(SkillCLI):
 
     def commands(self):
         return [
-            ("run", _run, [MANIFEST, YES, TIMEOUT, RETRY_FAILED, RESUBMIT_UNKNOWN, SIMULATE, ARTIFACTS, QUIET],
+            ("run", _run, [MANIFEST, YES, TIMEOUT, RETRY_FAILED, RESUBMIT_UNKNOWN, AS_NEW, SIMULATE, ARTIFACTS, QUIET],
              "Check the whole manifest, then submit, poll and deliver every item (a re-run resumes)."),
-            ("validate", _validate, [MANIFEST, RETRY_FAILED, RESUBMIT_UNKNOWN, SIMULATE, ARTIFACTS, QUIET],
+            ("validate", _validate, [MANIFEST, RETRY_FAILED, RESUBMIT_UNKNOWN, AS_NEW, SIMULATE, ARTIFACTS, QUIET],
              "Check the manifest and show what `run` would do and cost; nothing is generated (CreatOK items "
              "read its current limits and prices)."),
         ]
