@@ -72,6 +72,22 @@ REQUEST_OK = {
     "giggle/mv-retry.request.json": {"project_id": "p", "current_step": "shot"},
 }
 REQUEST_OK.update({"kie/%s.request.json" % stem: _kie_request(stem) for stem in KIE_INPUTS})
+CB = "https://callback.invalid/x"
+KIE_DEDICATED = {   # the smallest valid body of each dedicated KIE API (kie-more.md)
+    "veo-generate": {"prompt": "p", "model": "veo3_fast"}, "veo-extend": {"taskId": "t", "prompt": "p"},
+    "veo-1080p": {"taskId": "t"}, "veo-4k": {"taskId": "t", "index": 0},
+    "gpt4o-image-generate": {"size": "1:1", "prompt": "p"},
+    "flux-kontext-generate": {"prompt": "p", "model": "flux-kontext-pro"},
+    "runway-generate": {"prompt": "p", "duration": 5, "quality": "720p", "callBackUrl": CB},
+    "runway-extend": {"taskId": "t", "prompt": "p", "quality": "720p", "callBackUrl": CB},
+    "aleph-generate": {"prompt": "p", "videoUrl": KIE_URL},
+    "suno-generate": {"customMode": False, "instrumental": False, "model": "V5", "prompt": "p", "callBackUrl": CB},
+    "suno-extend": {"defaultParamFlag": False, "audioId": "a", "model": "V5", "callBackUrl": CB},
+    "suno-lyrics": {"prompt": "p", "callBackUrl": CB},
+    "suno-wav": {"taskId": "t", "audioId": "a", "callBackUrl": CB},
+    "suno-vocal-removal": {"taskId": "t", "audioId": "a", "callBackUrl": CB},
+}
+REQUEST_OK.update({"kie/%s.request.json" % stem: body for stem, body in KIE_DEDICATED.items()})
 
 
 def test_schemas_are_found():

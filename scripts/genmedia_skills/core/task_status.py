@@ -30,11 +30,13 @@ class Snapshot:
     """One answer to "how is the task?", normalized by a provider adapter."""
 
     def __init__(self, status, provider_status, urls=(), error=None, note=None, progress=None,
-                 payment=None, outputs=None, stalled=None, credits=None, completed_at=None):
+                 payment=None, outputs=None, stalled=None, credits=None, completed_at=None,
+                 result_ttl=None, texts=None):
         self.status = status
         self.provider_status = provider_status
         self.urls = list(urls)        # result URLs, all of the adapter's output kind
-        self.outputs = outputs        # or explicit [(url, kind), ...] for mixed results
+        self.outputs = outputs        # or explicit [(url, kind), ...] for mixed results; an item may add a
+                                      # dict of facts about it: (url, kind, {provider_id, title, duration})
         self.error = error            # a GenmediaError for failed/canceled tasks
         self.note = note
         self.progress = progress      # {current_step, completed_steps, failed_steps, shot_count}
@@ -43,3 +45,5 @@ class Snapshot:
                                       # reports it as blocked once that lasts too long)
         self.credits = credits        # {consumed, remaining} when the provider reports them
         self.completed_at = completed_at  # epoch seconds the provider finished (result expiry)
+        self.result_ttl = result_ttl  # seconds its links live, when it differs by task (else the adapter's)
+        self.texts = texts            # text results [{title, text}] (e.g. lyrics), or None

@@ -170,7 +170,8 @@ class Job:
         `may_pay`: at a spending gate, pay (once, ever) if the user said --yes."""
         ctx = self.ctx
         try:
-            snap = ctx.adapter.query(ctx.http, self.doc["task_id"])
+            by_run = getattr(ctx.adapter, "query_for_run", None)   # adapters whose poll depends on the run
+            snap = by_run(ctx.http, self.doc) if by_run else ctx.adapter.query(ctx.http, self.doc["task_id"])
         except UnknownTask as exc:
             grace = ctx.adapter.schedule(self.doc.get("model")).grace
             if since_submit is not None and since_submit < grace:
@@ -204,13 +205,15 @@ class Job:
         if found:
             old = {_url_key(o["url"]): o for o in doc["outputs"]}
             outputs = []
-            for url, kind in found:
+            for url, kind, *facts in found:
                 entry = dict(old.get(_url_key(url), {}))  # keep the downloaded file, refresh the URL
-                entry.update(url=url, kind=kind)
+                entry.update(url=url, kind=kind, **(facts[0] if facts else {}))
                 outputs.append(entry)
             doc["outputs"] = outputs
-            ttl = getattr(self.ctx.adapter, "result_ttl_seconds", None)
+            ttl = snap.result_ttl or getattr(self.ctx.adapter, "result_ttl_seconds", None)
             result_expiry.stamp(outputs, ttl and ttl * self.ctx.poll_scale, snap.completed_at)
+        if snap.texts:
+            doc["texts"] = snap.texts
         if snap.credits:
             doc["credits"] = snap.credits
         if snap.progress is not None:
@@ -255,8 +258,10 @@ class Job:
     def download_outputs(self):
         """Fetch what is missing; --timeout running out leaves the rest for `wait`."""
         ctx = self.ctx
+        refresh = getattr(ctx.adapter, "refresh_link", None)   # a fresh link for one that stopped working
         self.downloads_cut_short = not fetch_outputs(ctx.http, self.doc["outputs"], self.run.outputs_dir,
-                                                     ctx.adapter.max_download_bytes, ctx.progress)
+                                                     ctx.adapter.max_download_bytes, ctx.progress,
+                                                     refresh=refresh and (lambda url: refresh(ctx.http, self.doc, url)))
         if self.doc.get("delivery"):   # --output: into the user's project (imported only then: cold start)
             from ..media.delivery import deliver
 

@@ -96,8 +96,26 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes, on_bytes=None):
         resp.close()
 
 
-def fetch_outputs(http, outputs, dest_dir, max_bytes, progress):
+_GONE = ("HTTP 403", "HTTP 404", "HTTP 410")   # a link that stopped working (expired or revoked)
+
+
+def _refreshed(http, out, refresh, dest_dir, stem, max_bytes, progress):
+    """The download through a fresh link from the provider (e.g. KIE's download-url), or None."""
+    try:
+        fresh = refresh(out["url"])
+        got = download(http, fresh, dest_dir, stem, kind=out["kind"], max_bytes=max_bytes)
+    except OutOfTime:
+        raise
+    except Exception as exc:  # no fresh link: the first failure is what the user sees
+        progress.warn("no fresh link for %s: %s" % (stem, getattr(exc, "message", None) or exc))
+        return None
+    progress.say("the link of %s no longer worked; downloaded it through a fresh link" % stem)
+    return dict(got, refreshed=True)
+
+
+def fetch_outputs(http, outputs, dest_dir, max_bytes, progress, refresh=None):
     """Download every output not on disk yet, recording each path or error in its entry.
+    `refresh(url)`: a fresh link when an output's own has expired or is refused.
     False when --timeout ran out (the rest is left for `wait`/`status`)."""
     numbers = {}
     for out in outputs:
@@ -118,6 +136,17 @@ def fetch_outputs(http, outputs, dest_dir, max_bytes, progress):
             return False
         except Exception as exc:  # the signed URL is still the deliverable
             message = getattr(exc, "message", None) or "%s: %s" % (type(exc).__name__, exc)
+            gone = message.startswith(_GONE) or result_expiry.expired(out)
+            try:
+                got = gone and refresh and _refreshed(http, out, refresh, dest_dir, "%s-%d" % (out["kind"], n),
+                                                      max_bytes, progress)
+            except OutOfTime:
+                out["download_error"] = "--timeout ran out during the download; `wait` or `status` fetches it"
+                return False
+            if got:
+                out.pop("download_error", None)
+                out.update(got)
+                continue
             message = result_expiry.download_failure(out, message)   # an expired link says so
             out["download_error"] = message[:300]
             progress.warn("could not download %s %d: %s" % (out["kind"], n, message))

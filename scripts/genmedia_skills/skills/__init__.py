@@ -16,6 +16,7 @@ NAMES = (
     "giggle-generation-aimv-30",
     "kie-generation-image",
     "kie-generation-video",
+    "kie-generation-music",
     "creatok-generate-image",
     "creatok-generate-video",
     "generation-tasks",

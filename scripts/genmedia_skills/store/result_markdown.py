@@ -108,6 +108,10 @@ def render(doc):
             if out.get("expires_at"):
                 expiry = ", expired at %s" % out["expires_at"] if out.get("expired") else ", expires %s" % out["expires_at"]
             lines.append("- " + links("%s (signed link%s)" % (label, expiry or ", expires"), out["url"]))
+            facts = ["%s %s" % (key.replace("_", " "), out[key]) for key in ("title", "provider_id", "duration")
+                     if out.get(key) not in (None, "")]
+            if facts:   # e.g. a song's title and the audioId its follow-ups take
+                lines.append("  - %s" % text(", ".join(facts)))
             if out.get("path"):
                 rel = os.path.relpath(out["path"], doc["artifacts"]["dir"])
                 lines.append("  - local file: %s (%d bytes, sha256 %s…)"
@@ -116,6 +120,9 @@ def render(doc):
                     lines += ["", "  " + local_link(label, rel, image=True), ""]
             elif out.get("download_error"):
                 lines.append("  - not downloaded: %s" % text(out["download_error"]))
+    for n, item in enumerate(doc.get("texts") or [], 1):
+        lines += ["", "## Text %d: %s" % (n, text(item["title"] or "untitled")), ""]
+        lines += ["> %s  " % text(line) for line in item["text"].splitlines()]
     if doc.get("error"):
         err = doc["error"]
         lines += ["", "## Error", "", "**%s**: %s" % (text(err["kind"]), text(err["message"]))]

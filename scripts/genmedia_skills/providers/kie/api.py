@@ -40,7 +40,7 @@ STATUS_TABLE = {
 }
 TRANSIENT = {429: "rate limited", 455: "maintenance", 500: "server error", 502: "bad gateway",
              503: "unavailable", 504: "gateway timeout"}
-_NULL_RECORD = re.compile(r"(?i)record\s*info\s*is\s*null|not\s*found")
+_NULL_RECORD = re.compile(r"(?i)record\s*(info\s*)?is\s*null|not\s*found")   # Market; Veo says "record is null"
 
 
 def _message(body):
@@ -125,6 +125,23 @@ def unwrap(resp, schema, what, fields=()):
     return resp.data["data"]
 
 
+def create(http, path, body, fields=()):
+    """One paid create at `path`, within the shared per-account rate window (KIE refuses the
+    21st create in 10 s with 429 and creates nothing: that one is sent again); the taskId."""
+    limiter = rate_limit.for_endpoint("kie", http.base_url, CREATE_LIMIT, CREATE_WINDOW * http.time_scale)
+
+    def refused_for_rate(resp):
+        if _code(resp) != 429 and resp.status != 429:
+            return None
+        wait = parse_retry_after(resp.headers.get("Retry-After"))
+        return min(wait, MAX_RETRY_AFTER) if wait is not None else CREATE_WINDOW * http.time_scale
+
+    resp = rate_limit.send_within(limiter, lambda: http.submit_json(path, body, rejected_statuses=(),
+                                                                      refused=_definite_refusal),
+                                  refused_for_rate, on_wait=http.on_retry)
+    return unwrap(resp, "kie/create-task.response.json", "create", fields=fields)["taskId"]
+
+
 def _number(value):
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
@@ -167,19 +184,7 @@ class KieJobs:
     def submit(self, http, prepared, record_task_id=None):
         """Upload local inputs, then create once per rate-limit slot; returns the taskId."""
         body = upload.resolve(http, prepared)
-        limiter = rate_limit.for_endpoint("kie", http.base_url, CREATE_LIMIT, CREATE_WINDOW * http.time_scale)
-
-        def refused_for_rate(resp):
-            if _code(resp) != 429 and resp.status != 429:
-                return None
-            wait = parse_retry_after(resp.headers.get("Retry-After"))
-            return min(wait, MAX_RETRY_AFTER) if wait is not None else CREATE_WINDOW * http.time_scale
-
-        resp = rate_limit.send_within(limiter, lambda: http.submit_json(CREATE_PATH, body, rejected_statuses=(),
-                                                                          refused=_definite_refusal),
-                                      refused_for_rate, on_wait=http.on_retry)
-        data = unwrap(resp, "kie/create-task.response.json", "create", fields=prepared.fields)
-        return data["taskId"]
+        return create(http, CREATE_PATH, body, prepared.fields)
 
     def query(self, http, task_id):
         resp = http.get_json(QUERY_PATH, params={"taskId": task_id}, retry_when=query_retry_reason)

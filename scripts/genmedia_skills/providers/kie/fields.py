@@ -1,9 +1,11 @@
-"""Command-line options -> one model's `input`, typed and checked by its request schema.
+"""Command-line options -> one model's request body, typed and checked by its request schema.
 
-Each input property of schemas/kie/<model>.request.json may carry `x-option` (the flag
-that fills it) and `x-media: image` (a URL or a local file, uploaded before the
-create). Any field can also be set with `--input KEY=VALUE`, typed by the schema.
-Every problem is a UsageError naming the flag, the value and what the model allows.
+A Market model's fields are the `input` of schemas/kie/<model>.request.json; a dedicated
+API's (Veo, Suno, ...) are the body itself (prepare_flat). Each field may carry
+`x-option` (the flag that fills it) and `x-media: image` (a URL or a local file,
+uploaded before the create). Any field can also be set with `--input KEY=VALUE`, typed
+by the schema. Every problem is a UsageError naming the flag, the value and what the
+model allows.
 """
 
 import copy
@@ -17,15 +19,19 @@ from .media_input import parse_media
 FLAGS = {"prompt": "--prompt", "aspect_ratio": "--aspect-ratio", "resolution": "--resolution",
          "output_format": "--output-format", "image": "--image", "end_image": "--end-image",
          "duration": "--duration", "seed": "--seed", "camera_fixed": "--camera-fixed", "sound": "--sound",
-         "quality": "--quality"}
+         "quality": "--quality", "generation_type": "--generation-type", "video": "--video",
+         "custom": "--custom", "instrumental": "--instrumental", "style": "--style", "title": "--title",
+         "negative_tags": "--negative-tags", "vocal_gender": "--vocal-gender", "continue_at": "--continue-at",
+         "stems": "--stems"}
+SET_BY_US = ("model", "callBackUrl")   # dedicated bodies: from the catalog and callback.url_for
 _TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 
 
 class KiePrepared(Prepared):
     """A createTask body whose local files are placeholders until upload.resolve() runs."""
 
-    def __init__(self, body, *, schema, model, uploads, fields, **kw):
-        super().__init__("/api/v1/jobs/createTask", body, schema=schema, model=model, **kw)
+    def __init__(self, body, *, schema, model, uploads, fields, path="/api/v1/jobs/createTask", **kw):
+        super().__init__(path, body, schema=schema, model=model, **kw)
         self.uploads = uploads      # LocalFile objects, in field order
         self.fields = fields        # the model's input field names (to read KIE's 422 messages)
 
@@ -55,8 +61,10 @@ def flag_of(field, spec):
 def _allowed(spec):
     if "enum" in spec:
         return ", ".join(map(str, spec["enum"]))
-    if "minimum" in spec:
+    if "minimum" in spec and "maximum" in spec:
         return "%s to %s" % (spec["minimum"], spec["maximum"])
+    if "exclusiveMinimum" in spec:
+        return "more than %s" % spec["exclusiveMinimum"]
     return spec.get("type", "a value")
 
 
@@ -73,6 +81,11 @@ def _scalar(flag, model, spec, value):
             value = int(str(value).strip())
         except ValueError:
             raise UsageError("%s: %r is not a whole number; %s allows %s" % (flag, value, model, _allowed(spec))) from None
+    elif kind == "number":
+        try:
+            value = float(str(value).strip())
+        except ValueError:
+            raise UsageError("%s: %r is not a number; %s allows %s" % (flag, value, model, _allowed(spec))) from None
     elif kind == "string":
         value = str(value).strip() if spec.get("x-option") != "prompt" else str(value)
         for option in spec.get("enum", []):
@@ -91,8 +104,9 @@ def _check(flag, model, spec, value):
             raise UsageError("%s: %d characters; %s allows at most %d" % (flag, len(value), model, spec["maxLength"]))
         if spec.get("pattern", "").startswith("^https?") and not value.startswith(("http://", "https://")):
             raise UsageError("%s: %r is not an http(s) URL" % (flag, value))
-    if isinstance(value, int) and not isinstance(value, bool) and "minimum" in spec:
-        if not spec["minimum"] <= value <= spec["maximum"]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        low, high = spec.get("minimum", float("-inf")), spec.get("maximum", float("inf"))
+        if not low <= value <= high or value <= spec.get("exclusiveMinimum", float("-inf")):
             raise UsageError("%s: %r is out of range for %s; allowed %s" % (flag, value, model, _allowed(spec)))
     if isinstance(value, list):
         if len(value) > spec.get("maxItems", float("inf")):
@@ -152,12 +166,9 @@ def _input_pairs(model, props, pairs):
     return found
 
 
-def prepare(catalog_name, model, opts):
-    """A checked KiePrepared for `model` from the skill's options."""
-    entry = catalog.option(catalog.param(catalog_name, "model"), model)
-    schema_name = entry["x-request-schema"]
-    spec = catalog.load(schema_name)["properties"]["input"]
-    props = spec["properties"]
+def _collect(model, spec, opts, skip=()):
+    """(data, uploads, references): the fields of `spec` (an object schema) from the options."""
+    props = {f: p for f, p in spec["properties"].items() if f not in skip}
     by_option = {p["x-option"]: f for f, p in props.items() if p.get("x-option")}
     raw = {}
     for option, flag in FLAGS.items():
@@ -181,14 +192,47 @@ def prepare(catalog_name, model, opts):
         elif "default" in p:
             data[field] = p["default"]
     for field in spec.get("required", []):
-        if field not in data:
+        if field not in data and field in props:
             p = props[field]
             raise UsageError("%s: required by %s%s" % (flag_of(field, p), model,
                              "; allowed: " + _allowed(p) if "enum" in p or "minimum" in p else ""))
-    return KiePrepared({"model": model, "input": data}, schema=schema_name, model=model, uploads=uploads,
-                       fields=list(props) + ["model", "input", "callBackUrl"], references=references,
-                       notes=["local file %s is uploaded to KIE's upload host first; its URL replaces %s"
-                              % (f.path, f.placeholder) for f in uploads])
+    return data, uploads, references
+
+
+def _upload_notes(uploads):
+    return ["local file %s is uploaded to KIE's upload host first; its URL replaces %s" % (f.path, f.placeholder)
+            for f in uploads]
+
+
+def prepare(catalog_name, model, opts, callback=None):
+    """A checked KiePrepared for Market `model` from the skill's options."""
+    entry = catalog.option(catalog.param(catalog_name, "model"), model)
+    schema_name = entry["x-request-schema"]
+    spec = catalog.load(schema_name)["properties"]["input"]
+    data, uploads, references = _collect(model, spec, opts)
+    body = {"model": model, "input": data}
+    if callback:
+        body["callBackUrl"] = callback
+    return KiePrepared(body, schema=schema_name, model=model, uploads=uploads,
+                       fields=list(spec["properties"]) + ["model", "input", "callBackUrl"], references=references,
+                       notes=_upload_notes(uploads))
+
+
+def prepare_flat(schema_name, model, opts, path, fixed=None):
+    """A checked KiePrepared for a dedicated API whose request schema is the body itself.
+    `fixed`: {field: (flag, value)} the command sets, not --input (model, taskId, callBackUrl)."""
+    schema = catalog.load(schema_name)
+    fixed = {f: fv for f, fv in (fixed or {}).items() if fv[1] is not None}
+    data, uploads, references = _collect(model, schema, opts, skip=tuple(fixed) + SET_BY_US)
+    for field, (flag, value) in fixed.items():
+        _check(flag, model, schema["properties"][field], value)
+    body = {f: fixed[f][1] if f in fixed else data[f] for f in schema["properties"] if f in fixed or f in data}
+    for field in schema.get("required", []):
+        if field not in body:
+            flag = fixed[field][0] if field in fixed else flag_of(field, schema["properties"][field])
+            raise UsageError("%s: required by %s" % (flag, model))
+    return KiePrepared(body, schema=schema_name, model=model, uploads=uploads, fields=list(schema["properties"]),
+                       references=references, notes=_upload_notes(uploads), path=path)
 
 
 def _sample(value):

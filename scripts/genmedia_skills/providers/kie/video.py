@@ -1,17 +1,17 @@
-"""KIE video models (bytedance v1 pro/lite, seedance-2, kling-2.6, sora-2) on the jobs API.
+"""KIE video models: bytedance v1 pro/lite, seedance-2, kling-2.6 and sora-2 on the Market
+jobs API; Veo 3.1, Runway and Runway Aleph on their own APIs.
 
 Without --model, an image makes it bytedance/v1-pro-image-to-video and no image
 bytedance/v1-pro-text-to-video (both from schemas/kie/video-catalog.json).
 """
 
 from ...validation import catalog
-from .api import KieJobs
-from .fields import prepare
+from .apis import KieApis
 
 CATALOG = "kie/video-catalog.json"
 
 
-class KieVideo(KieJobs):
+class KieVideo(KieApis):
     output_kind = "video"
     max_download_bytes = 2 * 1024 * 1024 * 1024
     catalog = CATALOG
@@ -21,4 +21,4 @@ class KieVideo(KieJobs):
         if model is None and (opts.get("image") or opts.get("end_image")):
             model = catalog.load(CATALOG)["x-default-model-with-image"]
         model = catalog.choose(CATALOG, "model", "--model", model)
-        return prepare(CATALOG, model, opts)
+        return self.prepare_model(model, opts)

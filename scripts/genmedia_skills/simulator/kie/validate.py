@@ -29,10 +29,12 @@ def _load(name):
 
 @functools.lru_cache(maxsize=None)
 def models():
-    """{model: (request schema, (lo, hi) seconds, media kind)} of both KIE catalogs."""
+    """{model: (request schema, (lo, hi) seconds, media kind)} of both KIE catalogs' Market models."""
     found = {}
     for catalog, kind in (("kie/image-catalog.json", "image"), ("kie/video-catalog.json", "video")):
         for entry in _load(catalog)["$defs"]["model"]["oneOf"]:
+            if entry.get("x-api"):   # a dedicated API's model: not on the Market
+                continue
             found[entry["const"]] = (_load(entry["x-request-schema"]), tuple(entry["x-expected-seconds"]), kind)
     return found
 

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+# /// script
+# requires-python = ">=3.9"
+# dependencies = ["genmedia-skills>=0.1.0"]
+# ///
+"""kie-generation-music: Suno music on KIE AI.
+
+    python3 scripts/generate_music.py run --simulate --prompt "a calm piano piece about rain"
+
+Commands: run, submit, status, wait, list (see --help). Needs KIE_AI_API_KEY unless --simulate.
+"""
+
+SKILL_NAME = "kie-generation-music"
+
+# ---- runtime bootstrap: the same in every entry script; only SKILL_NAME above differs ----
+# The runtime is the bundle this folder sits in (checkout, plugin, whole-repo install), else the
+# installed package, else the `genmedia-skills` command (uv tool, pipx); else one line, exit 4.
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+RUNTIME = Path(__file__).resolve().parent.parent.parent.parent / "scripts"
+if (RUNTIME / "genmedia_skills").is_dir():
+    sys.path.insert(0, str(RUNTIME))
+try:
+    from genmedia_skills.skills import load
+    SKILL = load(SKILL_NAME)
+except KeyboardInterrupt:  # Ctrl-C while the runtime loads: nothing was done yet
+    sys.exit(130)
+except (ImportError, KeyError) as missing:
+    import os
+    import shutil
+    if __name__ == "__main__" and shutil.which("genmedia-skills"):
+        os.execvp("genmedia-skills", ["genmedia-skills", SKILL_NAME] + sys.argv[1:])
+    HOW = ("install it with `uv tool install genmedia-skills` or `pip install genmedia-skills` "
+           "(from a clone of the bundle: `uv tool install <path of the clone>`)")
+    sys.stderr.write("%s: the genmedia-skills runtime is missing (%s: %s); %s\n"
+                     % (SKILL_NAME, type(missing).__name__, missing, HOW))
+    sys.exit(4)
+# ---- end of runtime bootstrap ----
+
+if __name__ == "__main__":
+    SKILL.main()
