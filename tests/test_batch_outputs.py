@@ -2,6 +2,7 @@
 item and the manifest) can write one file, before anything is sent; a hostile manifest file
 is refused quickly at small memory."""
 
+import json
 import os
 import resource
 
@@ -141,3 +142,22 @@ def test_a_manifest_nested_too_deeply_or_not_a_file_is_a_usage_error(batch, sim,
     res = batch("run", big)
     assert res.code == 2 and "big.json is larger than 4 MiB" in res.stderr, res
     assert sim.requests == []
+
+
+def test_a_folder_swapped_for_a_link_after_the_check_is_not_written_through(batch, sim, tmp_path):
+    import time
+
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    (project / "assets").mkdir(parents=True)
+    outside.mkdir()
+    sim.outcomes.add("succeed", duration=300)   # ~3 s: time to swap the folder while it runs
+    proc = batch.popen("run", write(project, one("assets/coin.png")))
+    deadline = time.time() + 30
+    while not [r for r in sim.requests if r.method == "POST"] and time.time() < deadline:
+        time.sleep(0.02)
+    (project / "assets").rmdir()
+    os.symlink(str(outside), str(project / "assets"))
+    out, err = proc.communicate(timeout=60)
+    assert list(outside.iterdir()) == [], err
+    [row] = json.loads(out)["items"]
+    assert "became a symbolic link after the output was checked" in row["outputs"][0]["delivery_error"], row

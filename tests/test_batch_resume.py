@@ -126,7 +126,11 @@ def move_project(tmp_path, manifest, name):
     return old, new, path
 
 
-def test_a_moved_project_folder_reuses_its_finished_items(batch, sim, tmp_path):
+def batch_records(root):
+    return sorted(json.loads(p.read_text())["manifest"] for p in (root / "generation-batch").glob("*/result.json"))
+
+
+def test_a_moved_project_folder_takes_its_record_and_finished_items_along(batch, sim, tmp_path):
     old, new, path = move_project(tmp_path, icons(3), "renamed")
     assert batch("run", path).code == 0
     os.rename(str(old), str(new))
@@ -136,9 +140,23 @@ def test_a_moved_project_folder_reuses_its_finished_items(batch, sim, tmp_path):
     assert len(routed(sim, "giggle.text-to-image")) == 3      # nothing paid again
     assert [i["action"] for i in res.json["items"]] == ["done"] * 3
     assert (new / "assets" / "icon-1.png").exists()           # delivered again, in the new place
-    assert sum("same request (id and parameters) as in the batch of %s" % path in n for n in res.json["notes"]) == 3
-    again = batch("run", new / "assets.json")                 # the new place's own record from now on
+    assert res.json["notes"][0].startswith("the manifest was at %s (moved or renamed)" % path), res.json["notes"]
+    assert batch_records(tmp_path / "artifacts") == [str(new / "assets.json")]   # one record, moved along
+    again = batch("run", new / "assets.json")
     assert again.code == 0 and again.json["notes"] == [], again
+
+
+def test_a_copied_manifest_reuses_the_runs_and_says_so(batch, sim, tmp_path):
+    old, new, path = move_project(tmp_path, icons(2), "copy")
+    assert batch("run", path).code == 0
+    shutil.copytree(str(old), str(new))
+    shutil.rmtree(str(new / "assets"))
+    res = batch("run", new / "assets.json")
+    assert res.code == 0, res
+    assert len(routed(sim, "giggle.text-to-image")) == 2
+    assert sum("same request (id and parameters) as in the batch of %s" % path in n for n in res.json["notes"]) == 2
+    assert sorted(p.name for p in (new / "assets").iterdir()) == ["icon-0.png", "icon-1.png"]
+    assert batch_records(tmp_path / "artifacts") == sorted([str(path), str(new / "assets.json")])
 
 
 def test_as_new_asks_before_paying_again_for_items_another_batch_made(batch, sim, tmp_path):

@@ -49,3 +49,26 @@ def test_a_key_echoed_by_kie_or_creatok_in_a_failure_is_never_written(sim, artif
         assert res.code == 1, res
         assert "invalid token" in res.json["error"]["message"] and TEST_KEY not in res.stdout + res.stderr
     assert scan_for_key(artifacts) == []
+
+
+def test_every_configured_key_is_masked_whichever_provider_echoes_it(sim, artifacts, tmp_path):
+    """With all three keys set, a provider echoing *another* provider's key (a shared proxy, a
+    support script, a confused account page) puts it in no output or artifact either."""
+    from conftest import IMAGE_SCRIPT, sim_cli
+
+    kie_key, creatok_key = "kie-CANARY-other-7c1e22", "ok_CANARY-other-93ad0f"
+    sim.outcomes.add("fail", message="quota shared with %s and %s" % (kie_key, creatok_key))
+    cli = sim_cli(IMAGE_SCRIPT, sim, artifacts, tmp_path, KIE_AI_API_KEY=kie_key, CREATOK_API_KEY=creatok_key)
+    res = cli("run", "--prompt", "x")
+    assert res.code == 1 and "quota shared with" in res.json["error"]["message"], res
+    for path in [p for p in artifacts.rglob("*") if p.is_file()]:
+        assert kie_key.encode() not in path.read_bytes() and creatok_key.encode() not in path.read_bytes(), path
+    assert kie_key not in res.stdout + res.stderr and creatok_key not in res.stdout + res.stderr
+
+
+def test_the_masked_key_variables_are_every_adapters_key():
+    from genmedia_skills.core import config
+    from genmedia_skills.skills import NAMES, load
+
+    adapters = [getattr(load(name), "adapter", None) for name in NAMES]
+    assert set(config.KEY_VARS) == {a.key_var for a in adapters if a is not None}

@@ -1,8 +1,9 @@
 """Runs across every generation skill: which skill holds a task id, and all runs newest first.
 
-A task id is found through each skill's task index (artifact_store `.by-task`: one
-hashed path per skill), never by reading runs, so `status` costs the same on a root
-with ten runs or ten thousand. Listing reads only directory names until a run passes
+A task id is found through each skill's task index (artifact_store `.by-task`, then the per-user
+task_index for runs made under another root: one hashed path each per skill), never by reading
+runs, so `status` costs the same on a root with ten runs or ten thousand, and finds every task
+the skills' own `status` finds. Listing reads only directory names until a run passes
 the filters that need its record.
 """
 
@@ -56,7 +57,7 @@ def find(store, task_id, skill=None):
         raise UsageError("--task-id: missing; give the task_id a run or submit printed")
     task_id = task_id.strip()
     hits = [(name, cli, run) for name, cli in generation_skills(skill)
-            for run in [store.find_task(name, task_id)] if run is not None]
+            for run in [store.locate_task(name, task_id)] if run is not None]
     if len(hits) > 1:
         raise UsageError("--task-id: %s matches runs of %d skills: %s; add --skill to choose one"
                          % (task_id, len(hits), ", ".join("%s (%s)" % (n, r.dir) for n, _, r in hits)))

@@ -22,6 +22,7 @@ Then, from the item's run:
 
 import hashlib
 import json
+import os
 
 from ..core import task_status
 from ..store.artifact_store import RUN_ID
@@ -39,6 +40,17 @@ class Plan:
         self.planned = []     # (item, action, run or None, doc or None)
         self.notes = []
         self.repaid = []      # ids of items finished under another manifest, submitted again (--as-new)
+
+
+def moved_from(items, store, manifest):
+    """The path this manifest had before a move: where the batch of its items' runs was,
+    if that manifest no longer exists (a copy elsewhere still does: then None)."""
+    for item in items:
+        run = store.find_task(item.skill_name, identity(item))
+        manifest_then = (((run.read() or {}).get("batch") or {}).get("manifest")) if run is not None else None
+        if isinstance(manifest_then, str) and manifest_then != str(manifest):
+            return None if os.path.exists(manifest_then) else manifest_then
+    return None
 
 
 def plan(items, previous, store, opts, manifest):

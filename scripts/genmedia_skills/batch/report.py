@@ -1,7 +1,8 @@
 """The batch record: result.json (what an agent reads) and result.md (a table a person reads).
 
 The batch directory is one per manifest (found again through the artifact store's
-index under the key "manifest:<absolute path>"), so a re-run updates the same record.
+index under the key "manifest:<absolute path>", re-keyed when the manifest moves), so a
+re-run updates the same record; it follows batch-result.schema.json ("kind": "batch").
 Each item's own run stays the source of truth; these rows summarise it.
 """
 
@@ -29,15 +30,23 @@ ORDER = ("succeeded", "running", "queued", "awaiting_payment", "submitting", "fa
 DONE = task_status.TERMINAL | {task_status.UNKNOWN}   # nothing left to poll
 
 
-def open_batch(store, manifest_path):
-    """(Run, previous document or None) of this manifest's batch; call it holding `held`."""
+def open_batch(store, manifest_path, moved_from=lambda: None):
+    """(Run, previous document or None, old path or None) of this manifest's batch; call it
+    holding `held`. A manifest that moved (`moved_from()`: where its items' batch was, a
+    path that no longer exists) takes that batch's record along: one record per manifest."""
     key = "manifest:" + str(manifest_path)
     run = store.find_task(SKILL, key)
     if run is not None:
-        return run, run.read()
+        return run, run.read(), None
+    old = moved_from()
+    run = store.find_task(SKILL, "manifest:" + old) if old else None
+    if run is not None:
+        store.remember_task(run, key)
+        store.forget_task(run, "manifest:" + old)
+        return run, run.read(), old
     run = store.new_run(SKILL)
     store.remember_task(run, key)
-    return run, None
+    return run, None, None
 
 
 @contextlib.contextmanager

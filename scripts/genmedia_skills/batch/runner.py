@@ -99,12 +99,16 @@ class BatchRun:
         if self.validate_only:
             return self._prepare(items, None, self._peek_previous())
         with report.held(self.store, self.path):             # before the record is found or made
-            run, previous = report.open_batch(self.store, self.path)
-            return self._prepare(items, run, previous)
+            run, previous, moved = report.open_batch(
+                self.store, self.path, lambda: item_plan.moved_from(items, self.store, self.path))
+            return self._prepare(items, run, previous, moved)
 
-    def _prepare(self, items, run, previous):
+    def _prepare(self, items, run, previous, moved=None):
         found = item_plan.plan(items, previous, self.store, self.opts, self.path)
         planned, notes = found.planned, found.notes
+        if moved:
+            notes.insert(0, "the manifest was at %s (moved or renamed): its batch record and items' runs follow it; "
+                            "nothing already made is paid again" % moved)
         for item, action, _, _ in planned:                  # delivery targets, before any send
             item.spec = item.delivery(self.path.parent, check_exists=action == "submit")
         cost = estimate(planned)

@@ -253,8 +253,29 @@ class SkillCLI:
 
     def main(self, argv=None, invocation=None):
         """Parse, run, print one JSON document, exit with the contract's code. `invocation` is
-        how a console script started this skill ([command, skill name]); default: this script."""
-        signal.signal(signal.SIGTERM, _raise_interrupt)
+        how a console script started this skill ([command, skill name]); default: this script.
+
+        Ctrl-C (and SIGTERM) raise KeyboardInterrupt only inside the try below: until then the
+        entry script's bootstrap makes SIGINT exit 130 at once, and once the command is over
+        both are ignored, so no moment of the process ends in a traceback."""
+        code = None
+        try:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, _raise_interrupt)
+            code = self._main(argv, invocation)
+        except KeyboardInterrupt:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)   # first: a C call, so no second one lands here
+            if code is None:   # a signal after the command printed its document keeps its exit code
+                code = exit_codes.INTERRUPTED
+        except Exception as exc:   # a bug outside a command's own handling: one line, never a traceback
+            code = self._error(GenmediaError("internal error: %s: %s" % (type(exc).__name__, exc)))
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        sys.exit(code)
+
+    def _main(self, argv, invocation):
+        config.register_configured_keys()   # all providers' keys, not only this skill's
         for stream in (sys.stdout, sys.stderr):  # stderr lines survive a cp1252/ascii console
             try:
                 stream.reconfigure(errors="backslashreplace")
@@ -267,7 +288,7 @@ class SkillCLI:
         code = self._parse(argv)
         if self._outcome is not None and code == exit_codes.OK:
             code = self._execute(*self._outcome)
-        sys.exit(code)
+        return code
 
     def _parse(self, argv):
         if not argv:  # decided here: click < 8.2 (all Python 3.9 gets) would print help, exit 0
@@ -301,7 +322,8 @@ class SkillCLI:
             return code if isinstance(code, int) else exit_codes.OK
         except click.exceptions.ClickException as exc:
             return self._error(UsageError(_with_allowed(exc, self.command_names(), click)))
-        except (click.exceptions.Abort, KeyboardInterrupt):
+        except (getattr(click.exceptions, "Abort", None) or getattr(typer, "Abort", KeyboardInterrupt),
+                KeyboardInterrupt):   # Ctrl-C at a prompt; typer >= 0.26 vendors click without Abort
             return exit_codes.INTERRUPTED
 
     def _execute(self, handler, kw):

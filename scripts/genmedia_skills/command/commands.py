@@ -12,7 +12,7 @@ from ..store import result_document
 from ..jobs import spending_gate
 from ..store import run_index
 from ..store.artifact_store import ArtifactStore
-from ..core.errors import ProviderError, RunNotSaved, SubmitOutcomeUnknown, UnknownTask, UsageError
+from ..core.errors import GenmediaError, ProviderError, RunNotSaved, SubmitOutcomeUnknown, UnknownTask, UsageError
 from ..jobs.task_runner import Job
 
 
@@ -38,9 +38,25 @@ def _settle(job, step):
         except RunNotSaved:
             raise
         except Exception as exc:  # a provider error escaping an adapter, or a bug: recorded, not lost
-            return job.fail(exc)
+            return _recorded(job, exc)
     except RunNotSaved as exc:
         return _not_saved(job, exc)
+
+
+def _recorded(job, exc):
+    """job.fail(exc); should even that fail (a bug), stdout still gets the document with its
+    task_id, `next` and the first error, and stderr says the record is behind."""
+    try:
+        return job.fail(exc)
+    except RunNotSaved:
+        raise
+    except Exception as second:
+        result_document.set_error(job.doc, exc)
+        job.set_next()
+        job.ctx.progress.warn("the run's record could not be updated (%s: %s)%s" % (
+            type(second).__name__, getattr(second, "message", second),
+            "; task %s still exists: resume with `next`" % job.doc["task_id"] if job.doc["task_id"] else ""))
+        return exc.exit_code if isinstance(exc, GenmediaError) else exit_codes.PROVIDER
 
 
 def _not_saved(job, exc):
@@ -242,7 +258,11 @@ def list_runs(ctx, *, limit, status_filter=None):
     if limit < 1:
         raise UsageError("--limit: %r must be at least 1" % (limit,))
     rows = []
-    for run in ctx.store.runs(ctx.skill, status_filter):
+    try:
+        runs = ctx.store.runs(ctx.skill, status_filter)
+    except OSError as exc:
+        raise ctx.unreadable(exc) from None
+    for run in runs:
         doc, problem = result_document.load(run.json_path)
         if status_filter and not problem and doc.get("status") != status_filter:
             run_index.record(run.dir.parent, run.run_id, doc.get("status"))   # a stale marker: moved

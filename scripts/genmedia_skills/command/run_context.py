@@ -8,7 +8,7 @@ import sys
 from ..core import config
 from . import simulation
 from ..store.artifact_store import ArtifactStore
-from ..core.errors import RunNotSaved
+from ..core.errors import RunNotSaved, UsageError
 from .progress import Progress
 from ..http.retry_policy import RetryPolicy
 from ..core.redaction import register_secret
@@ -80,8 +80,10 @@ class RunContext:
         """The error for an artifact root we cannot write (a file, read-only, full): it names
         the setting to change; nothing has been sent yet when it is raised."""
         return RunNotSaved("%s %s cannot be written (%s); nothing was sent"
-                           % (config.artifacts_root_source(self.artifacts_dir), self.store.root,
-                              getattr(exc, "reason", None) or getattr(exc, "strerror", None) or exc))
+                           % (config.artifacts_root_source(self.artifacts_dir), self.store.root, _reason(exc)))
+
+    def unreadable(self, exc):
+        return unreadable_root(self.artifacts_dir, self.store.root, exc)
 
     def resume_command(self, task_id, yes=False):
         """The exact command that resumes `task_id` (what `next` shows); `yes` adds the
@@ -97,6 +99,12 @@ class RunContext:
         if yes:
             argv.append("--yes")
         return " ".join(shlex.quote(part) for part in argv)
+
+    def this_command(self):
+        """This very command, started the way this one was (what to run again when --timeout
+        ran out before anything was sent)."""
+        args = self.argv if self.argv is not None else sys.argv[1:]
+        return " ".join(shlex.quote(part) for part in self.invocation + list(args))
 
     def close(self):
         self.progress.close()
@@ -129,3 +137,14 @@ def python_command():
         if found and os.path.realpath(found) == os.path.realpath(sys.executable):
             return name
     return os.path.normpath(sys.executable)   # not realpath: a venv's python is a symlink to keep
+
+
+def _reason(exc):
+    return getattr(exc, "reason", None) or getattr(exc, "strerror", None) or exc
+
+
+def unreadable_root(artifacts_dir, root, exc):
+    """The error for an artifact root whose runs cannot be listed (a file, unreadable): one
+    line naming the setting that chose it and the cause, never an empty list."""
+    return UsageError("%s %s cannot be read (%s): point it at a folder"
+                      % (config.artifacts_root_source(artifacts_dir), root, _reason(exc)), kind="artifacts_root")

@@ -145,6 +145,19 @@ def _base(var, default):
     return base
 
 
+# Every provider's key variable (each adapter's key_var; a test keeps them in step). All are
+# masked in every output, whichever provider a command talks to: a provider may echo any of them.
+KEY_VARS = ("GIGGLE_API_KEY", "KIE_AI_API_KEY", "CREATOK_API_KEY")
+
+
+def register_configured_keys():
+    """Register every configured key for redaction, before a command does anything."""
+    for var in KEY_VARS:
+        raw = os.environ.get(var) or ""
+        if raw.strip():
+            register_secret(raw)
+
+
 def _key_problem(key):
     """Why `key` cannot be sent in an HTTP header as-is, or None. Never shows the key."""
     for char in key:

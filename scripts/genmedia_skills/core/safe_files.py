@@ -5,7 +5,8 @@ to write (a `.part` file, the `.lock`, `outputs/`, `raw/`) and make a download o
 lock overwrite or create a file anywhere the user can write. So: new files are
 created exclusively and never through a symlink (O_CREAT|O_EXCL|O_NOFOLLOW), the
 lock file is opened with O_NOFOLLOW, and a directory we write into must be a real
-directory, not a link to one.
+directory, not a link to one. Records and indexes are read the same way (read_capped):
+no symlink followed, regular files only, with a size cap.
 """
 
 import contextlib
@@ -56,6 +57,31 @@ def create_exclusive(path, mode=0o644):
     fd = os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | getattr(os, "O_BINARY", 0),
                  mode)
     return os.fdopen(fd, "wb")
+
+
+def read_capped(path, limit):
+    """The bytes of the regular file `path`, at most `limit` of them: never through a symlink
+    (a run's record or an index entry replaced by a link to /dev/zero must not hang a reader),
+    never from a FIFO or device, never a runaway size. OSError otherwise (FileNotFoundError
+    when there is nothing), so callers treat it as a file they cannot use."""
+    fd = os.open(str(path), os.O_RDONLY | O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if info.st_size > limit:
+            raise OSError(errno.EFBIG, "larger than %d bytes" % limit, str(path))
+        parts, size = [], 0
+        while True:
+            data = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not data:
+                return b"".join(parts)
+            parts.append(data)
+            size += len(data)
+            if size > limit:   # it grew while we read
+                raise OSError(errno.EFBIG, "larger than %d bytes" % limit, str(path))
+    finally:
+        os.close(fd)
 
 
 def open_lock(path):

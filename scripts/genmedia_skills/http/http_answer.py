@@ -113,6 +113,19 @@ def parse(resp, text):
     return Response(resp.status_code, resp.headers, text, data)
 
 
+def embedded_json(text, what):
+    """A JSON document a provider sends inside a string field (KIE's resultJson), held to the
+    rules of a body: strict numbers, and a hostile depth is schema drift (BadResponse naming
+    `what`), never a crash."""
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except RecursionError:
+        problem = "it is nested too deeply"
+    except ValueError as exc:
+        problem = str(exc)
+    raise BadResponse("%s is not usable JSON (%s)" % (what, problem[:200]), raw_body=text[:RAW_HEAD_BYTES])
+
+
 def origin(url):
     parts = urlsplit(url)
     scheme = parts.scheme.lower()

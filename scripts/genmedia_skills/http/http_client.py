@@ -103,12 +103,14 @@ class HttpClient:
             raise error("%.1fs of --timeout left, too little for %s: a retry was due in %.1fs"
                             % (max(0.0, remaining), what, seconds))
 
-    def _fetch(self, method, path, until_deadline, params=None, **kw):
+    def _fetch(self, method, path, until_deadline, params=None, resendable=False, **kw):
         """One request with the key and its whole parsed body. Redirects are never left to
         `requests` (it would carry the key to any host): a GET follows one within the
-        provider's origin, a redirect elsewhere is an error, and any other method (a
-        submit) is never re-sent anywhere: its outcome is unknown."""
+        origin it was sent to, a redirect elsewhere is an error, and any other method is
+        never re-sent anywhere: a submit's outcome is then unknown; a `resendable` POST (an
+        upload, which creates nothing billable) fails with the redirect as its cause."""
         url = self.url(path)
+        home = url
         for _ in range(MAX_REDIRECTS + 1):
             timeouts = self._timeouts() if until_deadline else self.timeouts
             resp = self.session.request(method, url, params=params, stream=True, timeout=timeouts,
@@ -117,15 +119,20 @@ class HttpClient:
                 return resp, self._parsed_body(resp, method, path, until_deadline)
             resp.close()
             target = urljoin(resp.url, resp.headers["Location"])
+            if method != "GET" and resendable:
+                raise TransportError("%s %s answered a redirect (HTTP %d to %s); not followed, so the API key and "
+                                     "the data stay with %s" % (method, path, resp.status_code, origin_text(target),
+                                                                origin_text(home)),
+                                     kind="redirect", http_status=resp.status_code)
             if method != "GET":   # it may already have created a task
                 raise SubmitOutcomeUnknown(
                     "%s %s answered a redirect (HTTP %d to %s); not followed: a submit is never re-sent "
                     "elsewhere, and the task may exist at the provider"
                     % (method, path, resp.status_code, origin_text(target)), http_status=resp.status_code)
-            if origin(target) != origin(self.base_url):
+            if origin(target) != origin(home):
                 raise TransportError("GET %s was redirected (HTTP %d) to another origin, %s; not followed, so "
                                      "the API key stays with %s" % (path, resp.status_code, origin_text(target),
-                                                                    origin_text(self.base_url)),
+                                                                    origin_text(home)),
                                      kind="redirect", http_status=resp.status_code)
             url, params = target, None
         raise TransportError("GET %s: more than %d redirects" % (path, MAX_REDIRECTS), kind="redirect")
@@ -235,6 +242,12 @@ class HttpClient:
                     % (path, resp.status_code, "" if result.data is not None else " with an unreadable body"),
                     http_status=resp.status_code)
             return result
+
+    def post_form(self, url, data, files):
+        """One multipart POST with the provider's key (an upload: it creates nothing billable,
+        so its caller may send it again); never follows a redirect. Returns the parsed answer;
+        requests' exceptions for transport failures."""
+        return self._fetch("POST", url, False, resendable=True, data=data, files=files)[1]
 
     def stream(self, url):
         """An open streaming GET of an absolute URL (no provider auth headers), with retries."""

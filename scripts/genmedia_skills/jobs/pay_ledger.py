@@ -21,7 +21,9 @@ import tempfile
 from pathlib import Path
 
 from ..core.errors import ProviderError
-from ..core.safe_files import UnsafePath, atomic_write, open_lock
+from ..core.safe_files import UnsafePath, atomic_write, open_lock, read_capped
+
+MAX_RECORD_BYTES = 64 * 1024   # a pay claim is a few hundred bytes
 
 try:
     import fcntl
@@ -47,7 +49,7 @@ class PayLedger:
         claim: {} then. LedgerUnavailable when the ledger cannot be read at all."""
         path = self._path(provider, project_id)
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = read_capped(path, MAX_RECORD_BYTES).decode("utf-8", errors="replace")
         except FileNotFoundError:
             return None
         except OSError as exc:

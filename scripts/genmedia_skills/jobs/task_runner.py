@@ -15,7 +15,7 @@ import time
 from ..core import exit_codes, task_status
 from . import payment_gate
 from ..store import result_document, result_expiry, result_markdown
-from ..media.downloads import fetch_outputs
+from ..media.downloads import fetch_outputs, unusable_url
 from ..core.errors import (
     AuthError,
     BadResponse,
@@ -30,6 +30,7 @@ from ..core.errors import (
 from ..core.safe_files import UnsafePath
 
 MAX_QUERY_FAILURES = 3   # consecutive failed queries (each already retried) before giving up
+MAX_OUTPUTS = 100        # results kept per task: real tasks give 1-10; a runaway list must not eat --timeout
 NEVER_STARTED_SECONDS = 300.0   # provider seconds a task may sit queued-but-never-started (Snapshot.stalled)
 
 
@@ -117,6 +118,8 @@ class Job:
                                              or self.downloads_cut_short)
         gate = self.doc["status"] == task_status.AWAITING_PAYMENT and not self._pay_requested()
         self.doc["next"] = self.ctx.resume_command(self.doc["task_id"], yes=gate) if resumable else None
+        if self.doc["status"] == task_status.REJECTED and (self.doc["error"] or {}).get("kind") == OutOfTime.kind:
+            self.doc["next"] = self.ctx.this_command()   # --timeout ran out before anything was sent
 
     def _pay_requested(self):
         return bool((self.doc.get("payment") or {}).get("requested_at"))
@@ -202,6 +205,11 @@ class Job:
         doc["status"], doc["provider_status"] = snap.status, snap.provider_status
         result_document.add_note(doc, snap.note)
         found = snap.outputs or [(url, self.ctx.adapter.output_kind) for url in snap.urls]
+        if len(found) > MAX_OUTPUTS:
+            result_document.add_note(doc, "the provider listed %d results; the first %d are kept (a task gives "
+                                          "a handful: the rest looks like a runaway answer)"
+                                     % (len(found), MAX_OUTPUTS))
+            found = found[:MAX_OUTPUTS]
         if found:
             old = {_url_key(o["url"]): o for o in doc["outputs"]}
             outputs = []
@@ -211,7 +219,8 @@ class Job:
                 outputs.append(entry)
             doc["outputs"] = outputs
             ttl = snap.result_ttl or getattr(self.ctx.adapter, "result_ttl_seconds", None)
-            result_expiry.stamp(outputs, ttl and ttl * self.ctx.poll_scale, snap.completed_at)
+            result_document.add_note(doc, result_expiry.stamp(outputs, ttl and ttl * self.ctx.poll_scale,
+                                                              snap.completed_at))
         if snap.texts:
             doc["texts"] = snap.texts
         if snap.credits:
@@ -244,14 +253,31 @@ class Job:
     def _finish(self, snap):
         self.doc["finished_at"] = self.doc["finished_at"] or result_document.now_iso()
         if self.doc["status"] == task_status.SUCCEEDED:
+            for out in self.doc["outputs"]:   # known without downloading: no web URL
+                problem = unusable_url(out["url"])
+                if problem:
+                    out["unusable"] = problem
             if self.ctx.download:
                 self.save()
                 self.download_outputs()
+            if self.doc["outputs"] and all(out.get("unusable") for out in self.doc["outputs"]):
+                return self._nothing_usable()
             result_expiry.review(self.doc)
             self.set_next()
             self.save()
             self.ctx.progress.phase(self._phase())   # the live line ends on the outcome, not the download
             return exit_codes.STILL_RUNNING if self.downloads_cut_short else exit_codes.OK
+        self.save()
+        return exit_codes.TASK_FAILED
+
+    def _nothing_usable(self):
+        """A "success" whose every result is unusable produced nothing: the run failed, with why."""
+        reasons = sorted({out["unusable"] for out in self.doc["outputs"]})
+        result_document.set_error(self.doc, ProviderError(
+            "%s reported success but none of its %d result(s) is usable: %s"
+            % (self.ctx.adapter.provider, len(self.doc["outputs"]), "; ".join(reasons)[:400]), kind="unusable_result"))
+        self.doc["status"] = task_status.FAILED
+        self.set_next()
         self.save()
         return exit_codes.TASK_FAILED
 

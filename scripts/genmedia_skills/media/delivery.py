@@ -43,7 +43,7 @@ def spec(output, *, overwrite=False, resize=None, fmt=None, base=None, check_exi
     if check_exists and not overwrite and not is_folder(target) and os.path.exists(target):
         raise UsageError("%s: %s already exists; %s to replace it (nothing was sent)"
                          % (field, target, overwrite_hint))
-    return {"output": target, "overwrite": bool(overwrite), "resize": sizes, "format": fmt}
+    return {"output": target, "overwrite": bool(overwrite), "resize": sizes, "format": fmt, "resolved": True}
 
 
 def installed_bundles():
@@ -144,7 +144,7 @@ def deliver(doc, warn, say=None):
                 continue
             if str(path) not in done:
                 try:
-                    _write(out["path"], path, fmt, size)
+                    _write(out["path"], path, fmt, size, resolved=spec_.get("resolved", False))
                 except Exception as exc:  # the run still holds the file and its URL
                     problems.append("%s: %s" % (path, getattr(exc, "message", None) or exc))
                     continue
@@ -158,10 +158,12 @@ def deliver(doc, warn, say=None):
             warn("not delivered: " + out["delivery_error"])
 
 
-def _write(source, dest, fmt, size):
-    """Atomically write `source` to `dest` (a copy, or converted/resized by Pillow)."""
+def _write(source, dest, fmt, size, resolved=False):
+    """Atomically write `source` to `dest` (a copy, or converted/resized by Pillow).
+    `resolved`: dest was stored resolved, so a folder on the way that resolves elsewhere
+    now was swapped for a link after the check (runs stored before that are not judged)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    if os.path.realpath(str(dest.parent)) != str(dest.parent):
+    if resolved and os.path.realpath(str(dest.parent)) != str(dest.parent):
         raise UnsafePath("a folder on the way to %s became a symbolic link after the output was checked; "
                          "not written" % dest)
     fd, tmp = tempfile.mkstemp(dir=str(dest.parent), prefix="." + dest.name + ".", suffix=".tmp")

@@ -26,6 +26,29 @@ class DownloadError(GenmediaError):
     kind = "download"
 
 
+class Unusable(DownloadError):
+    """The result itself is no media file (not a web URL, or bytes declared as media that are
+    no media format at all, e.g. HTML or SVG served as image/png): no retry can help, and a
+    task whose every result is so produced nothing."""
+
+    kind = "unusable_result"
+
+
+def scheme_problem(url):
+    """Why `url` cannot be fetched (not http or https), or None."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        return "result URL scheme %r is not http or https; not downloaded" % (scheme or "none")
+    return None
+
+
+def unusable_url(url):
+    """Why `url` can be no result at all (file:, javascript:, data:, ...), or None. A value
+    without a scheme is the provider's own reference (e.g. an object key standing in for a
+    URL), not fetched but not hostile either."""
+    return scheme_problem(url) if urlsplit(url).scheme else None
+
+
 def _first_bytes(chunks, want):
     """(head of at least `want` bytes unless the body is shorter, the chunks it took)."""
     taken, size = [], 0
@@ -40,9 +63,9 @@ def _first_bytes(chunks, want):
 def download(http, url, dest_dir, stem, *, kind, max_bytes, on_bytes=None):
     """Fetch `url` to dest_dir/stem.<ext>; returns {path, sha256, bytes, content_type}.
     `on_bytes(done, total or None)` hears of each chunk written (the live progress line)."""
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in ("http", "https"):   # file://, ftp:, data: — nothing to retry
-        raise DownloadError("result URL scheme %r is not http or https; not downloaded" % (scheme or "none"))
+    problem = scheme_problem(url)
+    if problem:   # file://, ftp:, data: — nothing to retry
+        raise (Unusable if unusable_url(url) else DownloadError)(problem)
     try:
         dest_dir = real_dir(dest_dir)
     except UnsafePath:
@@ -66,8 +89,8 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes, on_bytes=None):
         head, taken = _first_bytes(chunks, media_types.SNIFF_BYTES)
         try:
             ext = media_types.extension(ctype, kind, head)
-        except media_types.Mismatch as exc:
-            raise DownloadError("refused: %s" % exc) from None
+        except media_types.Mismatch as exc:   # no media at all (an HTML or SVG page) is unusable
+            raise (DownloadError if media_types.sniff(head) else Unusable)("refused: %s" % exc) from None
         target = dest_dir / (stem + ext)
         part = target.with_name("%s.%d-%s.part" % (target.name, os.getpid(), secrets.token_hex(6)))
         digest, size = hashlib.sha256(), 0
@@ -149,9 +172,12 @@ def fetch_outputs(http, outputs, dest_dir, max_bytes, progress, refresh=None):
                 continue
             message = result_expiry.download_failure(out, message)   # an expired link says so
             out["download_error"] = message[:300]
+            if isinstance(exc, Unusable):
+                out["unusable"] = message[:300]
             progress.warn("could not download %s %d: %s" % (out["kind"], n, message))
             continue
         out.pop("download_error", None)
+        out.pop("unusable", None)
         out.update(got)
         progress.say("saved %s" % got["path"])
     return True

@@ -38,7 +38,13 @@ class _Context:
         from ..core import config
         from ..store.artifact_store import ArtifactStore
 
-        self.store = ArtifactStore(config.artifacts_root(kw.get("artifacts_dir")))
+        self.artifacts_dir = kw.get("artifacts_dir")
+        self.store = ArtifactStore(config.artifacts_root(self.artifacts_dir))
+
+    def unreadable(self, exc):
+        from ..command.run_context import unreadable_root
+
+        return unreadable_root(self.artifacts_dir, self.store.root, exc)
 
     def close(self):
         pass
@@ -53,18 +59,21 @@ def _list(ctx, kw):
     names = [name for name in generation_skill_names(kw["skill"])   # skills are named <provider>-...
              if not provider or name.split("-")[0] == provider]
     rows = []
-    for name, run in newest_first(ctx.store, names, since_stamp(kw["since"]), status):
-        doc = run.read()
-        if doc is None:
-            continue
-        if status and doc.get("status") != status:
-            run_index.record(run.dir.parent, run.run_id, doc.get("status"))   # a stale marker: moved
-            continue
-        if provider and doc.get("provider") != provider:
-            continue
-        rows.append(dict(run_summary(run, doc), skill=name, provider=doc.get("provider")))
-        if len(rows) >= limit:
-            break
+    try:
+        for name, run in newest_first(ctx.store, names, since_stamp(kw["since"]), status):
+            doc = run.read()
+            if doc is None:
+                continue
+            if status and doc.get("status") != status:
+                run_index.record(run.dir.parent, run.run_id, doc.get("status"))   # a stale marker: moved
+                continue
+            if provider and doc.get("provider") != provider:
+                continue
+            rows.append(dict(run_summary(run, doc), skill=name, provider=doc.get("provider")))
+            if len(rows) >= limit:
+                break
+    except OSError as exc:
+        raise ctx.unreadable(exc) from None
     _table(rows, kw.get("quiet") or output_mode.human(kw.get("json_output")))
     return rows, exit_codes.OK
 

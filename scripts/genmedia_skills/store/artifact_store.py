@@ -11,6 +11,7 @@
 """
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -21,10 +22,12 @@ from pathlib import Path
 
 from . import run_index, task_index
 from ..core.redaction import redact, redact_bytes, to_json
-from ..core.safe_files import UnsafePath, atomic_write, exclusive_lock, real_dir
+from ..core.safe_files import UnsafePath, atomic_write, exclusive_lock, read_capped, real_dir
 
 SKILL_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 RUN_ID = re.compile(r"^\d{8}T\d{9}Z-[0-9a-f]{6}$")
+MAX_RECORD_BYTES = 16 * 1024 * 1024   # a result.json is kilobytes (outputs are capped per task)
+MAX_INDEX_BYTES = 4096                # an index entry: a task id and a run id or root
 
 
 
@@ -59,7 +62,7 @@ class Run:
     def read(self):
         """The stored result document, or None if there is none yet."""
         try:
-            return json.loads(self.json_path.read_text(encoding="utf-8"))
+            return json.loads(read_capped(self.json_path, MAX_RECORD_BYTES).decode("utf-8"))
         except (OSError, ValueError, RecursionError):
             return None
 
@@ -138,8 +141,8 @@ class ArtifactStore:
     def find_task(self, skill, task_id):
         """The run that holds `task_id` in `skill`, or None."""
         try:
-            entry = json.loads(self._index_path(skill, task_id).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            entry = json.loads(read_capped(self._index_path(skill, task_id), MAX_INDEX_BYTES).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(entry, dict):
             return None
@@ -161,6 +164,11 @@ class ArtifactStore:
 
     def runs(self, skill, status=None):
         """Runs of `skill` (only those with `status`, if given), newest first, made one at a
-        time: listing the newest few never builds an object per saved run."""
+        time: listing the newest few never builds an object per saved run. OSError at once
+        when the root (or the skill's folder) is there but is no folder to list, e.g. a
+        regular file: that is a setting to fix, not "no runs"."""
         base = self._skill_dir(skill)
+        for folder in (self.root, base):
+            if os.path.lexists(str(folder)) and not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "%s is not a directory" % folder, str(folder))
         return (Run(self.root, skill, run_id) for run_id in run_index.run_ids(base, RUN_ID.fullmatch, status))

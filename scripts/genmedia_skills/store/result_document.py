@@ -10,6 +10,8 @@ import time
 from ..validation import schema_registry
 from ..core import task_status
 from ..core.errors import GenmediaError
+from ..core.safe_files import read_capped
+from .artifact_store import MAX_RECORD_BYTES
 
 SCHEMA = "result.schema.json"
 
@@ -79,11 +81,12 @@ def load(path):
     """(document, None) for a stored result.json, (None, why) when it is missing, not JSON
     or the wrong shape: callers flag or repair the run instead of tripping over it."""
     try:
-        with open(str(path), "rb") as handle:
-            doc = json.loads(handle.read().decode("utf-8"))
+        doc = json.loads(read_capped(path, MAX_RECORD_BYTES).decode("utf-8"))
     except FileNotFoundError:
         return None, "missing"
-    except (OSError, ValueError, RecursionError) as exc:
+    except OSError as exc:   # a symlink, a device, a runaway size: never followed or read whole
+        return None, "not a readable file (%s)" % (exc.strerror or type(exc).__name__)
+    except (ValueError, RecursionError) as exc:
         return None, "not readable JSON (%s)" % type(exc).__name__
     problems = schema_registry.errors(SCHEMA, doc)
     return (None, "does not match the result schema: " + "; ".join(problems)) if problems else (doc, None)

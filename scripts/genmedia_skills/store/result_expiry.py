@@ -8,9 +8,13 @@ link, with the local file when the run has one, never as a bare HTTP 403.
 """
 
 import datetime
+import math
 import time
 
 from . import result_document
+
+EARLIEST = 1577836800.0          # 2020-01-01: no provider of this bundle finished a task before
+FUTURE_SLACK = 24 * 3600.0        # clocks disagree, but not by more than a day
 
 
 def _iso(epoch):
@@ -21,13 +25,27 @@ def _epoch(iso):
     return datetime.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
+def plausible(epoch, now=None):
+    """`epoch` when it can be a moment a task ended (a number between 2020 and a day from now),
+    else None: a provider's time in micro- or nanoseconds, negative or 1e300 is not a date."""
+    now = time.time() if now is None else now
+    ok = isinstance(epoch, (int, float)) and not isinstance(epoch, bool) and math.isfinite(epoch)
+    return epoch if ok and EARLIEST <= epoch <= now + FUTURE_SLACK else None
+
+
 def stamp(outputs, ttl, completed_at=None, now=None):
-    """Give every output without one an `expires_at`."""
+    """Give every output without one an `expires_at`; returns a note when the provider's
+    completion time cannot be a date (then it is ignored and the expiry counts from now)."""
     if not ttl:
-        return
-    start = completed_at if completed_at is not None else (time.time() if now is None else now)
+        return None
+    now = time.time() if now is None else now
+    start = plausible(completed_at, now) if completed_at is not None else None
     for out in outputs:
-        out.setdefault("expires_at", _iso(start + ttl))
+        out.setdefault("expires_at", _iso((now if start is None else start) + ttl))
+    if completed_at is not None and start is None:
+        return ("the provider's completion time %r cannot be a date (it is ignored); the result links' "
+                "expiry is counted from the first poll that saw them" % (completed_at,))
+    return None
 
 
 def expired(out, now=None):

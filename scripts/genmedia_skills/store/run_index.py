@@ -15,7 +15,7 @@ import json
 import os
 
 from ..core import task_status
-from ..core.safe_files import UnsafePath, real_dir
+from ..core.safe_files import UnsafePath, read_capped, real_dir
 
 FOLDER = ".by-status"
 
@@ -69,8 +69,7 @@ def run_ids(skill_dir, is_run_id, status=None):
 
 
 def _status_of(path):
-    try:
-        with open(path, "rb") as handle:
-            return json.loads(handle.read(1 << 22)).get("status")
+    try:   # never through a symlink, never from a FIFO: a damaged run must not hang a listing
+        return json.loads(read_capped(path, 1 << 22)).get("status")
     except (OSError, ValueError, AttributeError, RecursionError):
         return None

@@ -12,7 +12,9 @@ import json
 from pathlib import Path
 
 from ..core import config
-from ..core.safe_files import atomic_write
+from ..core.safe_files import atomic_write, read_capped
+
+MAX_ENTRY_BYTES = 4096   # a task id and a root: never a runaway file, never through a symlink
 
 
 def _entry_path(skill, task_id):
@@ -33,8 +35,8 @@ def record(skill, task_id, root):
 def root_of(skill, task_id):
     """The artifact root that recorded `task_id` for `skill`, or None."""
     try:
-        entry = json.loads(_entry_path(skill, task_id).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        entry = json.loads(read_capped(_entry_path(skill, task_id), MAX_ENTRY_BYTES).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(entry, dict) or entry.get("task_id") != task_id or not isinstance(entry.get("root"), str):
         return None

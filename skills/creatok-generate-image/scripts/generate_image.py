@@ -15,19 +15,23 @@ SKILL_NAME = "creatok-generate-image"
 # ---- runtime bootstrap: the same in every entry script; only SKILL_NAME above differs ----
 # The runtime is the bundle this folder sits in (checkout, plugin, whole-repo install), else the
 # installed package, else the `genmedia-skills` command (uv tool, pipx); else one line, exit 4.
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-RUNTIME = Path(__file__).resolve().parent.parent.parent.parent / "scripts"
-if (RUNTIME / "genmedia_skills").is_dir():
-    sys.path.insert(0, str(RUNTIME))
+# Ctrl-C at any moment of start-up exits 130 quietly (nothing was done yet): the first statement
+# makes SIGINT end the process at once until the runtime's main() takes it over.
 try:
+    import os
+    import signal
+    signal.signal(signal.SIGINT, lambda signum, frame: os._exit(130))
+    import sys
+    from pathlib import Path
+
+    RUNTIME = Path(__file__).resolve().parent.parent.parent.parent / "scripts"
+    if (RUNTIME / "genmedia_skills").is_dir():
+        sys.path.insert(0, str(RUNTIME))
     from genmedia_skills.skills import load
     SKILL = load(SKILL_NAME)
-except KeyboardInterrupt:  # Ctrl-C while the runtime loads: nothing was done yet
-    sys.exit(130)
+except KeyboardInterrupt:  # the signal came before the line above that takes it over
+    raise SystemExit(130) from None
 except (ImportError, KeyError) as missing:
-    import os
     import shutil
     if __name__ == "__main__" and shutil.which("genmedia-skills"):
         os.execvp("genmedia-skills", ["genmedia-skills", SKILL_NAME] + sys.argv[1:])

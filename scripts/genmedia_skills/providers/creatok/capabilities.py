@@ -5,9 +5,12 @@ aspect ratios, durations, orientations, definitions, reference caps, pricing); w
 the document cannot be fetched nothing is sent and no limit is guessed. The cache is
 one file per (base URL, key) under the user's cache dir, so consecutive runs of one
 user share it while a different key or server never sees it; it is skipped under
---simulate (a fresh simulator each run).
+--simulate (a fresh simulator each run). What is cached is CreatOK's whole answer with its
+sha256, checked again on every read: a cache of the wrong shape or with an edited price
+is fetched afresh, never trusted.
 """
 
+import copy
 import hashlib
 import json
 import os
@@ -15,6 +18,7 @@ import time
 
 from ...core import config
 from ...core.errors import BadResponse, TransportError, UsageError
+from ...core.safe_files import atomic_write, read_capped
 from ...validation.schema_registry import errors as schema_errors
 from .envelope import unwrap
 
@@ -23,6 +27,7 @@ SCHEMA = "creatok/capabilities.response.json"
 TTL_ENV = "GENMEDIA_CAPABILITIES_TTL"
 DEFAULT_TTL = 600.0   # seconds: short, so changed limits or prices show up soon
 _current = {}          # the cache file this process read or wrote
+MAX_CACHE_BYTES = 4 * 1024 * 1024   # the answer is tens of kilobytes
 
 
 def _cache_file(creds):
@@ -30,23 +35,31 @@ def _cache_file(creds):
     return config.cache_dir() / "creatok" / ("capabilities-%s.json" % digest)
 
 
+def _digest(answer):
+    return hashlib.sha256(json.dumps(answer, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
 def _read_cache(path):
+    """The cached capabilities, checked as the answer was when it came: CreatOK's whole answer,
+    unchanged since we stored it (its sha256), matching the schema and normalize(); None (so it
+    is fetched again) for anything else: expired, edited, damaged or of an older shape."""
     ttl = config.float_env(TTL_ENV, DEFAULT_TTL)
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        if 0 <= time.time() - stored["fetched_at"] < ttl:
-            return stored["capabilities"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return None
+        stored = json.loads(read_capped(path, MAX_CACHE_BYTES).decode("utf-8"))
+        answer = stored["answer"]
+        if not 0 <= time.time() - stored["fetched_at"] < ttl or stored["sha256"] != _digest(answer):
+            return None
+        if schema_errors(SCHEMA, answer):
+            return None
+        return normalize(answer["data"]["capabilities"])
+    except (OSError, ValueError, KeyError, TypeError, RecursionError, BadResponse):
+        return None
 
 
-def _write_cache(path, caps):
-    from ...core.safe_files import atomic_write
-
+def _write_cache(path, answer):
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps({"fetched_at": time.time(), "capabilities": caps}))
+        atomic_write(path, json.dumps({"fetched_at": time.time(), "answer": answer, "sha256": _digest(answer)}))
         os.chmod(str(path), 0o600)
     except OSError:
         pass  # a cache that cannot be written only costs one more GET next time
@@ -74,6 +87,7 @@ def fetch(ctx):
             return cached
     try:
         resp = ctx.http.get_json(PATH)
+        answer = copy.deepcopy(resp.data)   # as CreatOK sent it, before normalize() adjusts it
         caps = normalize(unwrap(resp, SCHEMA, "capabilities")["capabilities"])
     except TransportError as exc:
         raise TransportError("could not fetch CreatOK capabilities (%s); nothing was sent, and limits are "
@@ -82,7 +96,7 @@ def fetch(ctx):
         raise BadResponse("CreatOK capabilities are unusable (%s); nothing was sent" % exc.message,
                           raw_body=exc.raw_body, http_status=exc.http_status)
     if path is not None:
-        _write_cache(path, caps)
+        _write_cache(path, answer)
     return caps
 
 

@@ -6,7 +6,6 @@ with the code in the body or as real HTTP statuses: the HTTP status is read firs
 (an HTML 502 stays a transport error with its status), then the body's code.
 """
 
-import json
 import re
 
 from ...validation import catalog
@@ -138,7 +137,7 @@ def create(http, path, body, fields=()):
 
     resp = rate_limit.send_within(limiter, lambda: http.submit_json(path, body, rejected_statuses=(),
                                                                       refused=_definite_refusal),
-                                  refused_for_rate, on_wait=http.on_retry)
+                                  refused_for_rate, on_wait=http.on_retry, deadline=http.deadline)
     return unwrap(resp, "kie/create-task.response.json", "create", fields=fields)["taskId"]
 
 
@@ -150,9 +149,13 @@ def _result_urls(data, status):
     raw = data.get("resultJson")
     if raw in (None, ""):
         return []
+    from ...http.http_answer import embedded_json   # here: list and --dry-run never load requests
+
     try:
-        parsed = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:
+        parsed = embedded_json(raw, "KIE resultJson") if isinstance(raw, str) else raw
+    except BadResponse:
+        if status == task_status.SUCCEEDED:
+            raise
         parsed = None
     if not isinstance(parsed, dict):
         if status == task_status.SUCCEEDED:

@@ -20,9 +20,16 @@ REUSE_SECONDS = 20 * 3600.0   # KIE keeps uploads 24 h (some pages say 3 days): 
 CACHE = "kie-uploads.json"
 
 
+def _fresh(entry, now, ttl):
+    """A cache entry {url, at} still inside its reuse window (a damaged one is not)."""
+    at = entry.get("at") if isinstance(entry, dict) else None
+    return (isinstance(entry, dict) and isinstance(entry.get("url"), str) and isinstance(at, (int, float))
+            and not isinstance(at, bool) and 0 <= now - at < ttl)
+
+
 def _remembered(base, sha256, now, ttl):
     with user_state.locked_json(CACHE) as doc:
-        for key in [k for k, v in doc.items() if now - v.get("at", 0) >= ttl]:
+        for key in [k for k, v in doc.items() if not _fresh(v, now, ttl)]:
             del doc[key]
         return (doc.get("%s|%s" % (base, sha256)) or {}).get("url")
 
@@ -39,19 +46,14 @@ def _post(http, url, local):
     while True:
         attempt += 1
         problem, status = None, None
-        try:
+        try:   # through the client: the key never follows a redirect off the upload host
             with open(str(local.path), "rb") as handle:
-                resp = http.session.post(url, timeout=http.timeouts, data={"uploadPath": UPLOAD_PATH,
-                                         "fileName": local.upload_name},
-                                         files={"file": (local.upload_name, handle, "image/" + local.format)})
+                resp = http.post_form(url, data={"uploadPath": UPLOAD_PATH, "fileName": local.upload_name},
+                                      files={"file": (local.upload_name, handle, "image/" + local.format)})
         except requests.exceptions.RequestException as exc:
             problem = "%s" % type(exc).__name__
         else:
-            status = resp.status_code
-            try:
-                body = resp.json()
-            except ValueError:
-                body = None
+            status, body = resp.status, resp.data
             if status < 500 and status != 429 and body is not None:
                 return status, body, resp.text
             problem = "HTTP %d%s" % (status, "" if body is not None else " with a non-JSON body")
