@@ -50,7 +50,8 @@ def test_shell_completion_knows_skills_commands_and_options(artifacts):
     assert made.returncode == 0, made.stderr
     script = made.stdout
     assert script.rstrip().endswith("complete -o default -F _genmedia_skills genmedia-skills")
-    assert complete(script, "genmedia-skills", "kie-gen") == ["kie-generation-image", "kie-generation-video"]
+    assert complete(script, "genmedia-skills", "kie-generation-v") == ["kie-generation-video"]
+    assert complete(script, "genmedia-skills", "giggle-generation-i") == ["giggle-generation-image"]
     assert complete(script, "genmedia-skills", "generation-tasks", "g") == ["gallery"]
     assert complete(script, "genmedia-skills", "giggle-generation-image", "m") == ["models"]
     assert complete(script, "genmedia-skills", "giggle-generation-image", "run", "--pro") == ["--prompt"]
