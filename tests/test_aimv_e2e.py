@@ -61,6 +61,8 @@ def test_wait_with_yes_pays_once_and_finishes_with_order_and_price(mv, sim):
     assert res.code == 0 and res.json["status"] == "succeeded", res
     pay = res.json["payment"]
     assert pay["outcome"] == "paid" and pay["order_id"] and pay["price"] == 580 and pay["requested_at"]
+    assert gate.json["cost"]["source"] == "unknown"   # giggle.pro names no price before its pay answer
+    assert res.json["cost"]["credits"] == 580 and res.json["cost"]["source"] == "reported"   # the pay price
     assert len(calls(sim, "giggle.mv-pay")) == 1 and len(sim.pay_calls(gate.json["task_id"])) == 1
     video, thumb = res.json["outputs"]
     assert video["kind"] == "video" and Path(video["path"]).read_bytes()[4:8] == b"ftyp"

@@ -109,6 +109,10 @@ def test_list_imports_no_heavy_package(name, tmp_path):
     ("giggle-generation-speech", ["--text", "hello", "--voice-id", "Calm_Woman"]),
     ("kie-generation-image", ["--prompt", "a fox"]),
     ("kie-generation-video", ["--prompt", "waves"]),
+    ("giggle-voice-clone", ["--sample", "https://example.com/me.mp3", "--text", "hi", "--voice-id", "v1"]),
+    ("giggle-generation-avatar", ["--image", "https://example.com/face.jpg", "--script", "hi", "--voice", "Violet"]),
+    ("giggle-generation-avatar", ["--image", "https://example.com/face.jpg", "--drive-audio", "https://example.com/a.mp3"]),
+    ("giggle-generation-drama", ["--story", "a story", "--character", "A=https://example.com/a.jpg"]),
 ])
 def test_dry_run_imports_no_heavy_package(name, args, tmp_path):
     env = dict(__import__("os").environ, GENMEDIA_ARTIFACTS_DIR=str(tmp_path))
@@ -128,6 +132,7 @@ def test_help_imports_no_http_or_schema_package(name):
     ("kie-generation-image", ["models"]),
     ("kie-generation-video", ["models"]),
     ("generation-tasks", ["show", "--task-id", "no-such-task"]),
+    ("giggle-generation-avatar", ["voices", "--country", "US"]),
 ])
 def test_offline_commands_import_no_heavy_package(name, args, tmp_path):
     env = dict(__import__("os").environ, GENMEDIA_ARTIFACTS_DIR=str(tmp_path))

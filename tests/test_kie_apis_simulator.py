@@ -86,3 +86,23 @@ def test_a_flux_edit_beyond_its_safety_range_fails_later_with_code_500(kie, sim)
     data = _until(lambda: (lambda d: d if d["successFlag"] else None)(
         kie("GET", "/api/v1/flux/kontext/record-info", params={"taskId": task_id})["data"]))
     assert data["successFlag"] == 3 and data["errorCode"] == 500 and "safety tolerance" in data["errorMessage"]
+
+
+def test_a_task_made_elsewhere_is_found_at_its_api_and_the_run_records_it(kie, sim, artifacts, tmp_path):
+    from conftest import sim_cli
+    from kie_helpers import MUSIC, VIDEO
+
+    veo = kie("POST", "/api/v1/veo/generate", json={"prompt": "p"})["data"]["taskId"]
+    song = kie("POST", "/api/v1/generate", json={"customMode": False, "instrumental": True, "model": "V5",
+                                                 "prompt": "p", "callBackUrl": CB})["data"]["taskId"]
+    video = sim_cli(VIDEO, sim, artifacts, tmp_path)("wait", "--task-id", veo)
+    assert video.code == 0 and video.json["request"]["endpoint"] == "POST /api/v1/veo/generate", video
+    assert video.json["outputs"][0]["kind"] == "video"
+    music = sim_cli(MUSIC, sim, artifacts, tmp_path)("wait", "--task-id", song)
+    assert music.code == 0 and len(music.json["outputs"]) == 2, music
+    again = sim_cli(VIDEO, sim, artifacts, tmp_path)("status", "--task-id", veo)
+    assert again.code == 0 and again.json["run_id"] == video.json["run_id"]
+    asked = [r.path for r in sim.requests if r.query.get("taskId") == veo]
+    assert asked[-1] == "/api/v1/veo/record-info" and asked.count("/api/v1/jobs/recordInfo") == 1   # then direct
+    nobody = sim_cli(VIDEO, sim, artifacts, tmp_path)("wait", "--task-id", "made-up-id", env={"GENMEDIA_POLL_SCALE": "0.002"})
+    assert nobody.code == 4 and nobody.json["error"]["kind"] == "unknown_task", nobody

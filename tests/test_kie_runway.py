@@ -66,3 +66,22 @@ def test_every_family_runs_end_to_end_under_simulate(script, args, artifacts, tm
     assert res.json["outputs"] and all(o.get("path") for o in res.json["outputs"])
     again = Cli(script, env, tmp_path)("status", "--task-id", res.json["task_id"])
     assert again.code == 0 and again.json["run_id"] == res.json["run_id"], again
+
+
+def test_a_dedicated_answer_missing_its_status_fails_its_schema_and_is_kept(video_cli, sim):
+    sim.faults.add("kie.runway-query", "missing_field", times=10)   # record-detail without `state`
+    res = video_cli("run", "--model", "runway", "--prompt", "p")
+    assert res.code == 4 and res.json["error"]["kind"] == "bad_response", res
+    assert "kie/runway-record-detail.response.json" in res.json["error"]["message"] and "state" in \
+        res.json["error"]["message"]
+    with open(res.json["error"]["raw_body"]) as handle:
+        assert '"videoInfo"' in handle.read()
+    assert res.json["task_id"] and res.json["next"]   # the task is not lost: `next` resumes it
+
+
+def test_the_user_s_callback_goes_to_market_models_too_and_none_by_default(sim, artifacts, tmp_path):
+    image_cli = sim_cli(IMAGE, sim, artifacts, tmp_path)
+    assert image_cli("run", "--prompt", "a fox", "--callback-url", "https://hooks.example.com/kie").code == 0
+    assert image_cli("run", "--prompt", "a fox", "--model", "flux-kontext-pro").code == 0
+    market, flux = [r.body for r in sim.requests if r.method == "POST"]
+    assert market["callBackUrl"] == "https://hooks.example.com/kie" and "callBackUrl" not in flux

@@ -70,6 +70,13 @@ REQUEST_OK = {
     "giggle/mv-submit.request.json": {"project_id": "p", "aspect": "9:16", "music_generate_type": "prompt",
                                       "scene_description": "", "subtitle_enabled": False, "prompt": "a song"},
     "giggle/mv-retry.request.json": {"project_id": "p", "current_step": "shot"},
+    "giggle/voice-clone.request.json": {"text": "hi", "voice_id": "v1", "need_noise_reduction": False,
+                                        "need_volumn_normalization": True, "file": {"url": "https://a.example/v.mp3"}},
+    "giggle/tv-avatar-video.request.json": {"image": {"url": "https://a.example/f.jpg"}, "drive_mode": 1,
+                                            "tts_script": "hi", "voice_over_id": "zeeTdrCqbhpVKOucLtOKdhytM7rbJx5t"},
+    "giggle/drama-submit.request.json": {"project_id": "p", "diy_story": "s", "aspect": "16:9", "video_duration": "60",
+                                         "language": "en", "style_id": 142,
+                                         "character_info": [{"name": "A", "url": "https://a.example/a.jpg"}]},
 }
 REQUEST_OK.update({"kie/%s.request.json" % stem: _kie_request(stem) for stem in KIE_INPUTS})
 CB = "https://callback.invalid/x"

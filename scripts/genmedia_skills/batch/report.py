@@ -86,9 +86,16 @@ def item_row(item, doc, action, run=None):
             row["status"] = "submitting"   # its intent is saved and the POST under way, not a lost submit
         row["outputs"] = [{key: out[key] for key in ("url", "kind", "path", "delivered", "delivery_error")
                            if key in out} for out in doc["outputs"]]
+        if doc.get("cost"):
+            row["cost"] = doc["cost"]
     if item.estimate:
         row["estimate"] = item.estimate
     return row
+
+
+def spent(rows):
+    """The batch's recorded spend: each item run's known cost (reported, else its estimate)."""
+    return sum((row.get("cost") or {}).get("credits") or 0 for row in rows)
 
 
 def counts(rows):

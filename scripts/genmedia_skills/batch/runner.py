@@ -20,7 +20,7 @@ from ..jobs.task_runner import Job
 from ..media import delivery
 from ..store import result_document
 from ..store.artifact_store import ArtifactStore
-from . import item_plan, manifest, report
+from . import budget_plan, item_plan, manifest, report
 from .scheduler import Entry, Scheduler
 
 SAVE_EVERY = 1.0   # seconds between batch record writes while tasks run (item runs are saved always)
@@ -36,6 +36,8 @@ class Options:
         self.resubmit_unknown = kw.get("resubmit_unknown", False)
         self.as_new = kw.get("as_new", False)
         self.quiet = kw.get("quiet", False)
+        self.max_credits = kw.get("max_credits")              # the budget (batch/budget_plan.py)
+        self.yes_unknown_price = kw.get("yes_unknown_price", False)
         self.invocation = kw.get("invocation")   # how the batch was started, for `next`
 
 
@@ -109,6 +111,9 @@ class BatchRun:
         if moved:
             notes.insert(0, "the manifest was at %s (moved or renamed): its batch record and items' runs follow it; "
                             "nothing already made is paid again" % moved)
+        planned, self.held, self.budget = budget_plan.apply(planned, self.opts)   # before any send
+        if self.held:
+            notes.append(budget_plan.stop_line(self.budget))
         for item, action, _, _ in planned:                  # delivery targets, before any send
             item.spec = item.delivery(self.path.parent, check_exists=action == "submit")
         cost = estimate(planned)
@@ -140,7 +145,8 @@ class BatchRun:
         return ": %s credits for %d priced item(s)" % (cost["credits"], cost["priced"])
 
     def _plan_document(self, planned, cost, notes):
-        return {"dry_run": True, "manifest": str(self.path), "estimate": cost, "notes": ["nothing was sent"] + notes,
+        return {"dry_run": True, "manifest": str(self.path), "estimate": cost, "budget": self.budget,
+                "notes": ["nothing was sent"] + notes,
                 "items": [{"id": i.id, "skill": i.skill_name, "provider": i.provider, "hash": i.hash,
                            "action": action, "gated": i.gated, "estimate": i.estimate,
                            "request": {"endpoint": i.prepared.endpoint, "body": i.prepared.display_body()}}
@@ -194,6 +200,8 @@ class BatchRun:
             entry.job.save()
         self._save(force=True)
         self.progress.say(report.summary_line(self._saved["items"]))
+        if self.held:
+            self.progress.say(budget_plan.stop_line(self.budget))
         return self._saved, self._exit_code(self._saved["items"])
 
     def _redeliver(self, job):
@@ -214,9 +222,13 @@ class BatchRun:
 
     def _rows(self):
         run, previous, jobs, cost, notes = self.state
-        return [report.item_row(item, job.doc if job and (action != "submit" or job.doc["status"] != task_status.UNKNOWN
+        rows = [report.item_row(item, job.doc if job and (action != "submit" or job.doc["status"] != task_status.UNKNOWN
                                                            or job.run.json_path.exists()) else None, action, run)
                 for item, action, job, run in jobs.values()]
+        for row in rows:
+            if row["id"] in self.held:
+                row["held"] = self.held[row["id"]]
+        return rows
 
     def _save(self, force=False):
         now = time.monotonic()
@@ -229,12 +241,16 @@ class BatchRun:
                       for row in rows)
         doc = report.document(run, self.path, rows, simulated=self.opts.simulate, estimate=cost, notes=notes,
                               previous=previous, next_command=resume_command(self.path, self.opts) if pending else None)
+        if self.budget is not None:
+            doc["budget"] = dict(self.budget, spent=report.spent(rows))
         report.save(run, doc)
         self._saved = doc
 
     @staticmethod
     def _exit_code(rows):
         statuses = [row["status"] for row in rows]
+        if any(row.get("held") for row in rows) and not any(s in task_status.PENDING for s in statuses):
+            return exit_codes.NEEDS_CONFIRMATION   # stopped at its budget: a larger one resumes it
         if any(s in task_status.PENDING or s in ("not_submitted", "submitting") for s in statuses):
             if any(row["status"] == task_status.AWAITING_PAYMENT and (row.get("error") or {}).get("kind")
                    == ConfirmationRequired.kind for row in rows):

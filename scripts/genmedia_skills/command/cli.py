@@ -51,6 +51,12 @@ DELIVERY = [OUTPUT, OVERWRITE, RESIZE, FORMAT]
 JSON = _option("json_output", bool, False, "--json",
                help="Print the JSON document even at a terminal (default there: a short summary; "
                     "env GENMEDIA_OUTPUT=json|human|auto).")
+MAX_CREDITS = _option("max_credits", Optional[float], None, "--max-credits",
+                      help="A budget: refuse (exit 6, nothing sent) a request whose known price is above N credits "
+                           "(env GENMEDIA_MAX_CREDITS).")
+YES_UNKNOWN_PRICE = _option("yes_unknown_price", bool, False, "--yes-unknown-price",
+                            help="Under a budget, send a request whose price is unknown anyway.")
+BUDGET = [MAX_CREDITS, YES_UNKNOWN_PRICE]
 
 
 def check_timeout(value):
@@ -149,6 +155,9 @@ class SkillCLI:
                          artifacts_dir=kw.get("artifacts_dir"), download=kw.get("download", True),
                          quiet=kw.get("quiet", False), yes=kw.get("yes", False), invocation=self.invocation)
         ctx.delivery = _delivery(kw)
+        if "max_credits" in kw:   # commands that submit: the budget, from the option or the environment
+            ctx.max_credits = config.max_credits(kw["max_credits"])
+            ctx.yes_unknown_price = kw.get("yes_unknown_price", False)
         ctx.argv = self.argv   # this command's own arguments (e.g. repeated with --yes by a gate)
         return ctx
 
@@ -199,20 +208,27 @@ class SkillCLI:
 
         return commands.list_runs(ctx, limit=kw["limit"], status_filter=kw["status_filter"])
 
+    def cmd_balance(self, ctx, kw):
+        from . import commands
+
+        return commands.balance(ctx)
+
     def commands(self):
         """[(name, handler(ctx, kw) -> (document, exit_code), [Param], help)] of this skill."""
         common = [SIMULATE, ARTIFACTS, QUIET]
         yes = self.yes
         return [
-            ("run", self.cmd_run, self.options + [TIMEOUT, DRY_RUN, yes, DOWNLOAD] + DELIVERY + common,
+            ("run", self.cmd_run, self.options + [TIMEOUT, DRY_RUN, yes] + BUDGET + [DOWNLOAD] + DELIVERY + common,
              "Submit, then wait until the task finishes or --timeout runs out."),
-            ("submit", self.cmd_submit, self.options + [DRY_RUN, yes] + common,
+            ("submit", self.cmd_submit, self.options + [DRY_RUN, yes] + BUDGET + common,
              "Submit only; prints the task_id at once (status queued)."),
             ("status", self.cmd_status, [TASK_ID, DOWNLOAD] + DELIVERY + common,
              "Ask once how a task is doing; updates its run (exit 0 pending/succeeded, 1 failed)."),
             ("wait", self.cmd_wait, [TASK_ID, TIMEOUT, yes, DOWNLOAD] + DELIVERY + common,
              "Resume waiting for a saved (or foreign) task until it finishes or --timeout."),
             ("list", self.cmd_list, [LIMIT, STATUS, ARTIFACTS, QUIET], "This skill's runs, newest first (JSON)."),
+            ("balance", self.cmd_balance, common,
+             "The provider account's remaining credits, where the provider has a balance endpoint (KIE)."),
         ] + [(name, handler, params + common if "simulate" not in [p.name for p in params] else params, doc)
              for name, handler, params, doc in self.extra_commands]
 

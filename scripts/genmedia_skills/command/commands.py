@@ -8,8 +8,8 @@ import os
 import shutil
 
 from ..core import exit_codes, task_status
-from ..store import result_document
-from ..jobs import spending_gate
+from ..store import result_document, run_cost
+from ..jobs import budget, spending_gate
 from ..store import run_index
 from ..store.artifact_store import ArtifactStore
 from ..core.errors import GenmediaError, ProviderError, RunNotSaved, SubmitOutcomeUnknown, UnknownTask, UsageError
@@ -72,9 +72,9 @@ def _not_saved(job, exc):
     return exc.exit_code
 
 
-def new_job(ctx, prepared, run=None):
+def new_job(ctx, prepared, run=None, price=None):
     """A run (new unless given, e.g. a batch item's reserved run) for a request we are about
-    to submit (its intent written)."""
+    to submit (its intent written), with its price before the run (run_cost.price)."""
     def make():
         job_run = run or ctx.store.new_run(ctx.skill)
         doc = result_document.new(job_run, provider=ctx.adapter.provider, simulated=ctx.simulated,
@@ -82,6 +82,9 @@ def new_job(ctx, prepared, run=None):
                                   references=[r.record for r in prepared.references])
         for note in prepared.notes:
             result_document.add_note(doc, note)
+        if getattr(prepared, "pay_terms", None):   # what a later pay buys (drama's models)
+            doc["payment"] = {"pay_status": None, "terms": dict(prepared.pay_terms)}
+        doc["cost"] = price or run_cost.price(ctx.adapter, prepared)   # the price before the run, labelled so
         _ask_delivery(ctx, doc)
         return Job(ctx, job_run, doc)
     return _created(ctx, make)
@@ -138,9 +141,18 @@ def dry_run(ctx, prepared):
         "request": {"method": prepared.method, "path": prepared.path, "body": prepared.display_body()},
         "notes": ["nothing was sent"] + prepared.notes,
     }
+    price = run_cost.price(ctx.adapter, prepared)
+    document["cost"] = price
+    refused = budget.verdict(price, ctx.max_credits, accept_unknown=ctx.yes_unknown_price)
+    if ctx.max_credits is not None:
+        document["max_credits"] = ctx.max_credits
+        document["notes"].append("the budget would refuse it: " + refused.message if refused
+                                 else "within the budget of %g credits" % ctx.max_credits)
     est = spending_gate.estimate(ctx, prepared)
     if est is not None:  # what the gate would ask about
         document.update(estimate=est, summary=spending_gate.describe(est))
+    if getattr(prepared, "pay_terms", None):   # what the payment gate will pay with
+        document["pay_terms"] = dict(prepared.pay_terms)
     if prepared.before is not None:
         first = prepared.before
         document["first_request"] = {"method": first.method, "path": first.path, "body": first.display_body()}
@@ -149,12 +161,15 @@ def dry_run(ctx, prepared):
 
 def run(ctx, prepared, *, timeout, submit_only=False):
     http = ctx.connect()  # credentials first: a missing key is exit 3 with nothing written
+    price, stop = budget.check(ctx, prepared)
+    if stop is not None:  # over the budget (or of unknown price under one): no run, nothing sent
+        return stop, exit_codes.NEEDS_CONFIRMATION
     confirmation, stop = spending_gate.check(ctx, prepared)
     if stop is not None:  # not confirmed: no run, nothing sent
         return stop, exit_codes.NEEDS_CONFIRMATION
     if not submit_only:
         http.start_deadline(timeout)   # --timeout counts from here (a person may have answered a prompt)
-    job = new_job(ctx, prepared)
+    job = new_job(ctx, prepared, price=price)
     if confirmation is not None:
         job.doc["confirmation"] = confirmation
 
@@ -164,6 +179,22 @@ def run(ctx, prepared, *, timeout, submit_only=False):
             code = exit_codes.OK if submit_only else job.follow(timeout)
         return code
     return job.doc, _settle(job, step)
+
+
+def balance(ctx):
+    """The account's remaining credits from the provider's balance endpoint, or a plain
+    "unknown" (nothing sent, no key needed) for a provider that has none we know of."""
+    document = {"skill": ctx.skill, "provider": ctx.adapter.provider, "simulated": ctx.simulated,
+                "balance": None, "currency": "credits"}
+    hook = getattr(ctx.adapter, "balance", None)
+    if hook is None:
+        document["message"] = ("%s has no balance endpoint that we know of: see your credits in its dashboard; "
+                               "`generation-tasks spend` sums what your runs here cost" % ctx.adapter.provider)
+        return document, exit_codes.OK
+    answer = hook(ctx.connect())
+    document.update(balance=answer["credits"], endpoint=answer["endpoint"], checked_at=result_document.now_iso())
+    ctx.progress.say("%s balance: %g credits" % (ctx.adapter.provider, answer["credits"]))
+    return document, exit_codes.OK
 
 
 def interrupted(job):

@@ -28,6 +28,8 @@ class RunContext:
         self.store = ArtifactStore(config.artifacts_root(artifacts_dir))
         self.download = download
         self.yes = yes   # the user confirmed spending gates (--yes)
+        self.max_credits = None          # the spending budget (budget.py), set by run/submit
+        self.yes_unknown_price = False   # under a budget, a request of unknown price may still go
         self.progress = Progress(skill, quiet)
         self._http = None
         self._simulator = simulator   # shared by several contexts (a batch): not stopped by close()

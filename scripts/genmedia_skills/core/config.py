@@ -42,6 +42,18 @@ def _float_env(name, default, *, minimum=0.0):
     return value
 
 
+MAX_CREDITS_ENV = "GENMEDIA_MAX_CREDITS"
+
+
+def max_credits(cli_value=None):
+    """The spending budget in credits: --max-credits, else $GENMEDIA_MAX_CREDITS, else None (no budget)."""
+    if cli_value is not None:
+        if not cli_value >= 0:   # also refuses NaN
+            raise UsageError("--max-credits: %r must be a number of credits >= 0" % (cli_value,))
+        return cli_value
+    return _float_env(MAX_CREDITS_ENV, None)
+
+
 def user_data_dir():
     """This user's folder for the bundle: $XDG_DATA_HOME/genmedia-skills, else
     ~/.local/share/genmedia-skills (%LOCALAPPDATA%\\genmedia-skills on Windows)."""

@@ -4,6 +4,7 @@
     ├── UsageError                 exit 2  bad input; raised before anything is sent
     ├── AuthError                  exit 3  key missing or rejected, no credits
     ├── ConfirmationRequired       exit 6  a spending gate needs --yes
+    │   └── OverBudget                     a price above --max-credits, or unknown under it
     ├── TaskFailed                 exit 1  the provider says the task failed or was canceled
     └── ProviderError              exit 4  the provider or the network let us down
         ├── TransportError                 connection/timeout/5xx/429 after the retry budget
@@ -58,6 +59,11 @@ class AuthError(GenmediaError):
 class ConfirmationRequired(GenmediaError):
     exit_code = exit_codes.NEEDS_CONFIRMATION
     kind = "confirmation_required"
+
+
+class OverBudget(ConfirmationRequired):
+    """A known price beyond the spending budget, or an unknown one not accepted (exit 6)."""
+    kind = "over_budget"
 
 
 class TaskFailed(GenmediaError):

@@ -102,6 +102,14 @@ def _settled_or_blocked(job):
     return job.fail(exc)
 
 
+def _terms_text(terms):
+    """What the pay buys, in the gate's message (the price is giggle's, known once paid)."""
+    if not terms:
+        return ""
+    return ("; the pay uses %s; the price is set by the provider for these and shown once paid"
+            % ", ".join("%s %s" % (k, v) for k, v in sorted(terms.items())))
+
+
 def at_gate(job, may_pay):
     """At `awaiting_payment`: exit 6 without --yes, pay once with it, exit 4 when blocked;
     None = keep polling."""
@@ -116,10 +124,11 @@ def at_gate(job, may_pay):
     if job._pay_requested():   # asked before, here or from any root: never again
         job.set_next()
         return _settled_or_blocked(job)
+    terms = payment.get("terms") or getattr(ctx.adapter, "default_pay_terms", None)
     if not (may_pay and ctx.yes):
         doc["error"] = ConfirmationRequired(
             "%s is waiting for payment before it continues; rerun with --yes to pay "
-            "(credits are charged once)" % ctx.adapter.provider).to_dict()
+            "(credits are charged once)%s" % (ctx.adapter.provider, _terms_text(terms))).to_dict()
         job.set_next()
         job.save()
         return exit_codes.NEEDS_CONFIRMATION
@@ -131,7 +140,9 @@ def at_gate(job, may_pay):
     except LedgerUnavailable as exc:
         return job.fail(exc)
     try:
-        paid = ctx.adapter.pay(ctx.http, doc["task_id"])
+        if terms and not payment.get("terms"):   # a run that did not choose (a foreign project)
+            payment["terms"] = dict(terms)
+        paid = ctx.adapter.pay(ctx.http, doc["task_id"], terms)
     except (SubmitOutcomeUnknown, BadResponse) as exc:
         payment["outcome"] = "answer_lost"
         result_document.add_note(doc, "the pay request's answer was lost (%s); it is never resent: if the "

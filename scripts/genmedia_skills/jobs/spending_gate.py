@@ -36,12 +36,12 @@ def describe(est):
             "estimated cost: %s%s" % (cost, " [%s]" % est["basis"] if est.get("basis") else "")]
 
 
-def confirm_command(ctx):
-    """This very command with --yes added (keys are never in argv, so this is safe to show),
-    started the way this one was (absolute script path or console command), so it works
-    from any folder."""
-    args = [a for a in (ctx.argv if ctx.argv is not None else sys.argv[1:]) if a != "--yes"]
-    return " ".join(shlex.quote(part) for part in ctx.invocation + args + ["--yes"])
+def confirm_command(ctx, flag="--yes"):
+    """This very command with `flag` (--yes) added (keys are never in argv, so this is safe
+    to show), started the way this one was (absolute script path or console command), so it
+    works from any folder."""
+    args = [a for a in (ctx.argv if ctx.argv is not None else sys.argv[1:]) if a != flag]
+    return " ".join(shlex.quote(part) for part in ctx.invocation + args + [flag])
 
 
 def _ask(progress, lines):

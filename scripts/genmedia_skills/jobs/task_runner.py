@@ -14,7 +14,7 @@ import time
 
 from ..core import exit_codes, task_status
 from . import payment_gate
-from ..store import result_document, result_expiry, result_markdown
+from ..store import result_document, result_expiry, result_markdown, run_cost
 from ..media.downloads import fetch_outputs, unusable_url
 from ..core.errors import (
     AuthError,
@@ -91,6 +91,7 @@ class Job:
     def _write(self):
         """Write the document; the caller holds the run lock."""
         result_document.merge_stored(self.doc, self.run.read(), self.polls_base)
+        run_cost.settle(self.doc, self.ctx.adapter)
         self.doc["updated_at"] = result_document.now_iso()
         result_document.check(self.doc)
         self.run.write(self.doc, result_markdown.render(self.doc))

@@ -16,6 +16,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from .credits import CreditLedger
 from .faults import FaultPlan, OutcomePlan, apply_spec, parse_spec
 from .media import UrlSigner
 from .routing import Router
@@ -49,10 +50,11 @@ class Simulator(object):
     accept_keys: {provider: iterable of keys}; None -> SIMULATOR_KEYS.
     faults:      spec string (see faults.parse_spec); None -> $GENMEDIA_SIM_FAULTS.
     url_ttl:     lifetime in seconds of signed result URLs.
+    credits:     {provider or "*": starting balance}; None -> $GENMEDIA_SIM_CREDITS (see credits.py).
     """
 
     def __init__(self, state_dir=None, time_scale=1.0, accept_keys=None, faults=None,
-                 host="127.0.0.1", port=0, url_ttl=3600.0):
+                 host="127.0.0.1", port=0, url_ttl=3600.0, credits=None):
         if isinstance(time_scale, bool) or not isinstance(time_scale, (int, float)) or time_scale < 0:
             raise ValueError("time_scale must be a number >= 0, got %r" % (time_scale,))
         self.state_dir = Path(state_dir) if state_dir is not None else default_state_dir()
@@ -63,6 +65,7 @@ class Simulator(object):
             accept_keys = {p: [k] for p, k in SIMULATOR_KEYS.items()}
         self.accept_keys = {p: frozenset(keys) for p, keys in accept_keys.items()}
         self.store = TaskStore(self.state_dir)
+        self.credits = CreditLedger(self.state_dir, credits)   # ValueError on a bad $GENMEDIA_SIM_CREDITS
         self.signer = UrlSigner(self.state_dir)
         self.router = Router()
         for name in PROVIDER_MODULES:

@@ -1,7 +1,7 @@
 """The generation-batch skill: `run MANIFEST` generates a list of assets together and resumes
 on a re-run; `validate MANIFEST` shows what a run would do (nothing sent)."""
 
-from ..command.cli import ARTIFACTS, QUIET, SIMULATE, TIMEOUT, SkillCLI, _option, check_timeout
+from ..command.cli import ARTIFACTS, BUDGET, QUIET, SIMULATE, TIMEOUT, SkillCLI, _option, check_timeout
 from ..command.options import argument
 
 
@@ -49,9 +49,11 @@ class BatchCLI(SkillCLI):
 
     def commands(self):
         return [
-            ("run", _run, [MANIFEST, YES, TIMEOUT, RETRY_FAILED, RESUBMIT_UNKNOWN, AS_NEW, SIMULATE, ARTIFACTS, QUIET],
+            ("run", _run, [MANIFEST, YES, TIMEOUT, RETRY_FAILED, RESUBMIT_UNKNOWN, AS_NEW] + BUDGET
+             + [SIMULATE, ARTIFACTS, QUIET],
              "Check the whole manifest, then submit, poll and deliver every item (a re-run resumes)."),
-            ("validate", _validate, [MANIFEST, RETRY_FAILED, RESUBMIT_UNKNOWN, AS_NEW, SIMULATE, ARTIFACTS, QUIET],
+            ("validate", _validate, [MANIFEST, RETRY_FAILED, RESUBMIT_UNKNOWN, AS_NEW] + BUDGET
+             + [SIMULATE, ARTIFACTS, QUIET],
              "Check the manifest and show what `run` would do and cost; nothing is generated (CreatOK items "
              "read its current limits and prices)."),
         ]

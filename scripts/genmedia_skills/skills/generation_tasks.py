@@ -29,6 +29,9 @@ PROVIDER = _option("provider", Optional[str], None, "--provider", help="Only run
 SINCE = _option("since", Optional[str], None, "--since",
                 help="Only runs created since: an age (90s, 30m, 2h, 7d, 1w) or an ISO date/time (UTC).")
 YES = _option("yes", bool, False, "--yes", help="Confirm the task's spending gate, if its skill has one.")
+SIMULATED = _option("include_simulated", bool, False, "--include-simulated",
+                    help="Count --simulate runs too (they cost nothing real; left out by default).")
+PROVIDERS = ("giggle", "kie", "creatok")
 
 
 class _Context:
@@ -76,6 +79,20 @@ def _list(ctx, kw):
         raise ctx.unreadable(exc) from None
     _table(rows, kw.get("quiet") or output_mode.human(kw.get("json_output")))
     return rows, exit_codes.OK
+
+
+def _spend(ctx, kw):
+    from ..core.errors import UsageError
+    from ..store.spend_report import report
+    from ..task_lookup import generation_skills, since_stamp
+
+    if kw["provider"] and kw["provider"] not in PROVIDERS:
+        raise UsageError("--provider: %r is not one of: %s" % (kw["provider"], ", ".join(PROVIDERS)))
+    document = report(ctx.store.root, generation_skills(kw["skill"]), since_stamp(kw["since"]),
+                      provider=kw["provider"], include_simulated=kw["include_simulated"])
+    if not kw.get("quiet"):
+        sys.stderr.write("%s: %s\n" % (TASKS.name, document["summary"]))
+    return document, exit_codes.OK
 
 
 def _table(rows, quiet):
@@ -159,6 +176,8 @@ class TasksCLI(SkillCLI):
                                    ARTIFACTS, QUIET],
              "Write one HTML page of the runs (images, playable video and audio, prompts, costs, resume "
              "commands); --open opens it. Nothing is sent."),
+            ("spend", _spend, [SINCE, SKILL_FILTER, PROVIDER, SIMULATED, ARTIFACTS, QUIET],
+             "What your runs on this machine cost, by provider, skill, day and batch; unknown costs counted."),
         ]
 
 

@@ -9,6 +9,7 @@ import time
 
 from ..validation import schema_registry
 from ..core import task_status
+from . import run_cost
 from ..core.errors import GenmediaError
 from ..core.safe_files import read_capped
 from .artifact_store import MAX_RECORD_BYTES
@@ -47,6 +48,7 @@ def new(run, *, provider, simulated, model, endpoint, body, references=None, tas
         "updated_at": stamp,
         "submitted_at": stamp if task_id else None,
         "finished_at": None,
+        "cost": run_cost.unknown("not known before the run" if task_id is None else "submitted elsewhere"),
     }
 
 
@@ -66,6 +68,8 @@ def merge_stored(doc, stored, polls_base):
         for key, value in stored["payment"].items():
             if value is not None and doc["payment"].get(key) is None:
                 doc["payment"][key] = value
+    if run_cost.better(stored.get("cost"), doc.get("cost")):   # another process learnt the provider's figure
+        doc["cost"] = stored["cost"]
     polls, notes = stored.get("polls"), stored.get("notes")
     if isinstance(polls, int) and not isinstance(polls, bool) and polls >= 0:
         doc["polls"] = polls + max(0, doc["polls"] - polls_base)

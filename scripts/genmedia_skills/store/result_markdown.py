@@ -6,6 +6,7 @@ result.md is opened in viewers that render HTML and follow links.
 
 import os
 
+from . import run_cost
 from ..core.markdown_text import code_block, link, link_target, local_link, short_url, text
 from .result_document import prompt_and_parameters
 
@@ -62,6 +63,8 @@ def render(doc):
         est = confirmation["estimate"]
         rows.append(("estimated cost", "%s %s, confirmed by %s" % (est.get("credits"), est.get("currency") or "credits",
                                                                   confirmation["confirmed_by"])))
+    if doc.get("cost"):
+        rows.append(("cost", run_cost.describe(doc["cost"])))
     rows += [("run", doc["run_id"]), ("created", doc["created_at"]), ("updated", doc["updated_at"])]
     lines += ["| %s | %s |" % (k, _cell(v)) for k, v in rows]
     refs = (doc.get("request") or {}).get("references") or []
@@ -94,6 +97,8 @@ def render(doc):
         for key in ("pay_status", "requested_at", "order_id", "price", "outcome"):
             if payment.get(key) is not None:
                 lines.append("| %s | %s |" % (key, _cell(payment[key])))
+        for key, value in sorted((payment.get("terms") or {}).items()):
+            lines.append("| %s | %s |" % (_cell(key), _cell(value)))
     if doc.get("outputs"):
         lines += ["", "## Results", ""]
         expiring = sorted(o["expires_at"] for o in doc["outputs"] if o.get("expires_at"))

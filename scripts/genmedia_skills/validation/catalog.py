@@ -57,6 +57,18 @@ def choose(name, key, option_name, value):
     raise UsageError("%s: %r is not one of: %s" % (option_name, value, ", ".join(map(str, allowed))))
 
 
+def text(name, key, option_name, value, what):
+    """A required text `value` within catalog `name`'s maxLength for `key`; UsageError naming
+    the option when it is blank (`what` says what to give) or too long."""
+    value = value or ""
+    limit = param(name, key).get("maxLength")
+    if not value.strip():
+        raise UsageError("%s: missing; give %s" % (option_name, what))
+    if limit is not None and len(value) > limit:
+        raise UsageError("%s: %d characters; the limit is %d" % (option_name, len(value), limit))
+    return value
+
+
 def expected_seconds(name, model=None):
     """Typical generation time [lo, hi]: the model's, else the catalog's, else a generic window."""
     if model is not None and "model" in load(name)["$defs"]:

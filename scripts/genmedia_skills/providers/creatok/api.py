@@ -82,6 +82,17 @@ class CreatOKGeneration:
     def estimate(self, prepared):
         return dict(prepared.estimate)
 
+    def price(self, prepared):
+        """The run cost hook before the submit: CreatOK's own price for this request (the
+        estimate its gate shows and the user confirms); "unknown" where it lists none."""
+        est = prepared.estimate or {}
+        basis = est.get("basis") or "CreatOK estimate"
+        if est.get("source"):
+            basis = "%s (%s)" % (basis, est["source"])
+        credits = est.get("credits")
+        return {"credits": credits if not isinstance(credits, str) else None, "currency": est.get("currency"),
+                "source": "provider_estimate", "basis": "CreatOK: " + basis}
+
     def models(self, ctx):
         """The `models` command: this kind's models, limits and prices."""
         section = capabilities.fetch(ctx)[self.kind]

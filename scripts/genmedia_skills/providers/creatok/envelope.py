@@ -11,6 +11,8 @@ from ...core.errors import AuthError, BadResponse, ProviderError, UnknownTask
 from ...validation.schema_registry import errors as schema_errors
 
 KEYS_PAGE = "https://www.creatok.ai/app/workspace/api-keys"
+TOP_UP = "top up in your CreatOK workspace (https://www.creatok.ai/app/workspace), then run again"
+NO_CREDITS_CODES = ("credits_exceeded", "payment_required", "402")
 _NO_CREDITS = re.compile(r"(?i)credit|balance|insufficient|quota")
 
 def message_of(body):
@@ -35,8 +37,9 @@ def unwrap(resp, schema, what, not_found=ProviderError):
             text = "CreatOK %s: not found (HTTP 404, %s)" % (what, message)
         raise not_found(text, provider_message=message, http_status=resp.status)
     if resp.status >= 400 or (isinstance(body, dict) and body.get("code") not in (0, "0", None)):
-        if _NO_CREDITS.search(message):
-            raise AuthError("CreatOK: not enough credits (%s)" % message, kind="no_credits",
+        code = str(body.get("code")) if isinstance(body, dict) else ""
+        if resp.status == 402 or code in NO_CREDITS_CODES or _NO_CREDITS.search(message):
+            raise AuthError("CreatOK: not enough credits (%s); %s" % (message, TOP_UP), kind="no_credits",
                             provider_message=message, http_status=resp.status)
         raise ProviderError("CreatOK refused the %s (HTTP %d): %s" % (what, resp.status, message),
                             kind="rejected", provider_message=message, http_status=resp.status)

@@ -49,7 +49,8 @@ def unwrap(resp, schema, what):
                           raw_body=resp.text, http_status=resp.status)
     if str(code) not in ("200", "0"):
         if _NO_CREDITS.search(message):
-            raise AuthError("giggle.pro: not enough credits (%s)" % message, kind="no_credits",
+            raise AuthError("giggle.pro: not enough credits (%s); top up your credits at giggle.pro, then run "
+                            "again" % message, kind="no_credits",
                             provider_message=message, http_status=resp.status)
         if resp.status == 404 or str(code) == "404" or _NOT_FOUND.search(message):
             raise UnknownTask("giggle.pro does not know this task (%s)" % message,

@@ -23,12 +23,7 @@ class GiggleSpeech(GiggleGeneration):
         return PollSchedule(catalog.expected_seconds(CATALOG))
 
     def prepare(self, opts):
-        text = opts.get("text") or ""
-        limit = catalog.param(CATALOG, "text")["maxLength"]
-        if not text.strip():
-            raise UsageError("--text: missing; give the text to speak")
-        if len(text) > limit:
-            raise UsageError("--text: %d characters; the limit is %d" % (len(text), limit))
+        text = catalog.text(CATALOG, "text", "--text", opts.get("text"), "the text to speak")
         voice = (opts.get("voice_id") or "").strip()
         if not voice:
             raise UsageError("--voice-id: missing; pick one from the `voices` command (e.g. Calm_Woman)")

@@ -85,11 +85,16 @@ def _steps(data):
 
 
 class GiggleTrustee(GiggleGeneration):
-    """One implementation for giggle-generation-aimv (type mv) and -aimv-30 (type aimv-30)."""
+    """The trustee workflow (create, submit, query, pay once at the gate) with AIMV's request:
+    giggle-generation-aimv (type mv) and -aimv-30 (type aimv-30). Drama (trustee v2,
+    drama.GiggleDrama) reuses the workflow with its own paths, request and pay terms."""
     models_catalog = CATALOG   # `models` prints it
 
     output_kind = "video"
     max_download_bytes = 2 * 1024 * 1024 * 1024
+    query_path, pay_path = QUERY_PATH, PAY_PATH
+    query_schema = "giggle/mv-query.response.json"
+    what = "music video"
 
     def __init__(self, project_type):
         if project_type not in catalog.choices(catalog.param(CATALOG, "project_type")):
@@ -131,8 +136,8 @@ class GiggleTrustee(GiggleGeneration):
         return project_id
 
     def query(self, http, project_id):
-        data = unwrap(http.get_json(QUERY_PATH, params={"project_id": project_id}),
-                      "giggle/mv-query.response.json", "project query")
+        data = unwrap(http.get_json(self.query_path, params={"project_id": project_id}),
+                      self.query_schema, "project query")
         word = data.get("status")
         status, note = task_status.normalize(word, STATUS_TABLE)
         progress = _steps(data)
@@ -145,14 +150,15 @@ class GiggleTrustee(GiggleGeneration):
             outputs = [(video, "video")] + ([(asset["thumbnail_url"], "image")] if asset.get("thumbnail_url") else [])
         elif status == task_status.SUCCEEDED:
             status = task_status.FAILED
-            error = ProviderError("giggle.pro reported the project completed without a video", kind="empty_result")
+            error = ProviderError("giggle.pro reported the %s completed without a video" % self.what,
+                                  kind="empty_result")
         elif status == task_status.CANCELED:
             error = self.failure(word, err_msg)
         elif status == task_status.FAILED or progress["failed_steps"]:
             status = task_status.FAILED
             detail = "; ".join("%s: %s" % (f["step"], f["error"] or "failed") for f in progress["failed_steps"])
             message = err_msg or detail or "no reason given"
-            error = TaskFailed("giggle.pro music video failed at %s: %s" % (progress["current_step"] or "?", message),
+            error = TaskFailed("giggle.pro %s failed at %s: %s" % (self.what, progress["current_step"] or "?", message),
                                provider_message=err_msg or detail or None)
         elif _at_gate(pay_status, progress["current_step"]):
             status = task_status.AWAITING_PAYMENT
@@ -164,11 +170,15 @@ class GiggleTrustee(GiggleGeneration):
         return Snapshot(status, word, error=error, note=note, progress=progress, outputs=outputs,
                         payment={"pay_status": pay_status} if pay_status else None, stalled=stalled)
 
-    def pay(self, http, project_id):
+    def pay_body(self, project_id, terms):
+        return {"project_id": project_id}   # v1 pays the project as it stands
+
+    def pay(self, http, project_id, terms=None):
         """POST pay once, never resent, not even after a 429 (the runner records the intent
         first). Returns {order_id, price}, or {already_paid: True} when giggle.pro refuses
-        because the project is paid: that is the outcome we wanted, not a rejection."""
-        resp = http.submit_json(PAY_PATH, {"project_id": project_id}, resend_rejected=False)
+        because the project is paid: that is the outcome we wanted, not a rejection.
+        `terms`: what the run chose to pay with (drama's models); None for AIMV."""
+        resp = http.submit_json(self.pay_path, self.pay_body(project_id, terms), resend_rejected=False)
         try:
             return unwrap(resp, "giggle/mv-pay.response.json", "payment")
         except ProviderError as exc:

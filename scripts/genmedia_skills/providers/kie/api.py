@@ -8,7 +8,7 @@ with the code in the body or as real HTTP statuses: the HTTP status is read firs
 
 import re
 
-from ...validation import catalog
+from ...validation import catalog, price_table
 from ...http import rate_limit
 from ...core import task_status
 from ...core.errors import (
@@ -29,6 +29,8 @@ from . import upload
 
 CREATE_PATH = "/api/v1/jobs/createTask"
 QUERY_PATH = "/api/v1/jobs/recordInfo"
+CREDIT_PATH = "/api/v1/chat/credit"
+TOP_UP = "buy credits at https://kie.ai/pricing (see what tasks cost at https://kie.ai/logs)"
 CREATE_LIMIT, CREATE_WINDOW = 20, 10.0   # KIE refuses (429, not queued) the 21st create in 10 s
 MAX_RETRY_AFTER = 60.0
 STATUS_TABLE = {
@@ -84,7 +86,8 @@ def raise_for(resp, what, fields=()):
         raise AuthError("KIE rejected the API key (%s): check KIE_AI_API_KEY (a Cloudflare 'error code: 1010' "
                         "means a request without a User-Agent)" % message, **kw)
     if code == 402:
-        raise AuthError("KIE: not enough credits (%s); top up at kie.ai" % message, kind="no_credits", **kw)
+        raise AuthError("KIE: not enough credits (%s); %s, then run again (`balance` shows what is left)"
+                        % (message, TOP_UP), kind="no_credits", **kw)
     if code == 433:
         raise AuthError("KIE: this key's usage limit is exceeded (%s)" % message, kind="key_limit", **kw)
     if code == 505:
@@ -177,9 +180,25 @@ class KieJobs:
     max_download_bytes = 512 * 1024 * 1024
     result_ttl_seconds = 24 * 3600   # KIE deletes result files after about a day
     catalog = None
+    prices = "kie/prices.json"   # KIE's published credits per model: estimates only
 
     def headers(self, api_key):
         return {"Authorization": "Bearer " + api_key}
+
+    def balance(self, http):
+        """The account's remaining credits (GET /api/v1/chat/credit; `data` is a number)."""
+        resp = http.get_json(CREDIT_PATH, retry_when=query_retry_reason)
+        return {"credits": unwrap(resp, "kie/credit.response.json", "balance"), "endpoint": "GET " + CREDIT_PATH}
+
+    def price(self, prepared):
+        """The run cost hook before the submit: an estimate from the published price table."""
+        credits, basis = price_table.lookup(self.prices, prepared.model, prepared.body.get("input") or {})
+        return {"credits": credits, "source": "table_estimate", "basis": basis}
+
+    def reported_cost(self, doc):
+        """The run cost hook after a query: KIE's own creditsConsumed, once the task reports it."""
+        consumed = (doc.get("credits") or {}).get("consumed")
+        return (consumed, "KIE creditsConsumed of task %s" % doc["task_id"]) if consumed is not None else None
 
     def schedule(self, model):
         return PollSchedule(catalog.expected_seconds(self.catalog, model), grace=25.0)

@@ -5,6 +5,7 @@ wait and link refreshes go to the right API whatever the task id looks like.
 """
 
 from ...validation import catalog
+from ...core.errors import BadResponse, UnknownTask
 from ...jobs.poll_schedule import PollSchedule
 from . import callback, families, fields, veo
 from .api import KieJobs
@@ -57,9 +58,33 @@ class KieApis(KieJobs):
 
     def query_for_run(self, http, doc):
         family, op = self._family_of(doc)
+        if family is None and not (doc.get("request") or {}).get("endpoint"):
+            return self._discover(http, doc)
         if family is None:
             return self.query(http, doc["task_id"])
         return family.poll(http, doc["task_id"], op)
+
+    def _discover(self, http, doc):
+        """A task made elsewhere: the Market first, then each API of this skill's models; the one
+        that knows it is recorded as the run's endpoint, so later polls ask it directly."""
+        try:
+            return self.query(http, doc["task_id"])
+        except UnknownTask as unknown:
+            first = unknown
+        names = {e.get("x-api") for e in catalog.param(self.catalog, "model")["oneOf"]} - {None}
+        for family in (families.family(name) for name in sorted(names)):
+            polled = {}
+            for o in family.operations:   # one probe per poll path, by the first operation using it
+                if o.method == "POST":
+                    polled.setdefault(o.poll_path, o)
+            for op in polled.values():
+                try:
+                    snap = family.poll(http, doc["task_id"], op)
+                except (UnknownTask, BadResponse):   # not this API's task (or an answer that says nothing)
+                    continue
+                doc["request"]["endpoint"] = "%s %s" % (op.method, op.path)
+                return snap
+        raise first
 
     def refresh_link(self, http, doc, url):
         """A fresh direct link for an output whose link no longer works (KIE's download-url)."""

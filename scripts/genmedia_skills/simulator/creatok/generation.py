@@ -10,6 +10,7 @@ import time
 import uuid
 from pathlib import Path
 
+from .billing import task_credits
 from .storage import STORAGE_PATTERN, Invalid as StorageInvalid, Storage
 from .validate import Invalid, check_image, check_video
 from ..giggle.generation import jitter_seconds
@@ -118,6 +119,10 @@ class CreatOK(object):
         except Invalid as exc:
             return error(400, str(exc))
         outcome, message, duration = self.sim.outcomes.take()
+        cost = 0 if outcome in FAILURES else task_credits(self.capabilities, kind, fields)
+        if not self.sim.credits.charge(PROVIDER, cost):   # the workspace cannot pay: nothing is created
+            return error(402, "credits_exceeded: this task needs %s credits, the workspace has %s"
+                         % (cost, self.sim.credits.balance(PROVIDER)))
         task_id = prefix + uuid.uuid4().hex[:20]
         table = SECONDS[kind]
         provider_s = duration if duration is not None else jitter_seconds(
@@ -125,7 +130,8 @@ class CreatOK(object):
         real = provider_s * self.sim.time_scale
         self.sim.store.put(dict(fields, task_id=task_id, provider=PROVIDER, kind=kind, result_count=count(fields),
                                 created_at=time.time(), duration=real, queued_for=real * QUEUED_SHARE,
-                                provider_seconds=provider_s, outcome=outcome, message=message, simulated=True))
+                                provider_seconds=provider_s, outcome=outcome, message=message, simulated=True,
+                                credits=cost))
         return Response(200, envelope({"task_id": task_id, "status": "queued"}))
 
     def status(self, req):

@@ -112,6 +112,8 @@ class Giggle(object):
 
     def __init__(self, sim):
         self.sim = sim
+        # extras(record, status) -> fields a kind of task adds to its query answer
+        self.query_extras = []
 
     def routes(self):
         return [
@@ -138,11 +140,13 @@ class Giggle(object):
         return self.submit(req, "giggle.image-to-image", "image", lambda body: validate(body, True),
                            count=lambda f: f["generate_count"], seconds=lambda f: image_seconds(f["model"]))
 
-    def submit(self, req, route, kind, check, count, seconds):
+    def submit(self, req, route, kind, check, count, seconds, plan=None):
         """Create one task of media `kind` after auth and validation.
 
         check(body) -> stored fields (raises Invalid); count(fields) -> number of result
-        files; seconds(fields) -> (lo, hi) provider seconds the generation takes.
+        files; seconds(fields) -> (lo, hi) provider seconds the generation takes;
+        plan(fields, take) -> (outcome, message, duration): how this task ends, where
+        `take` consumes the scripted outcome (default: take it).
         """
         if not self.authorized(req):
             return error(401)
@@ -155,7 +159,8 @@ class Giggle(object):
             fields = check(body)
         except Invalid as exc:
             return error(400, str(exc))
-        outcome, message, duration = self.sim.outcomes.take()
+        take = self.sim.outcomes.take
+        outcome, message, duration = plan(fields, take) if plan else take()
         task_id = str(uuid.uuid4())
         provider_s = duration if duration is not None else jitter_seconds(task_id, *seconds(fields))
         real = provider_s * self.sim.time_scale
@@ -184,6 +189,8 @@ class Giggle(object):
                 path = media_path(task_id, n, kind_of(record))
                 urls.append("%s%s?%s" % (req.base_url, path, self.sim.signer.sign(path, self.sim.url_ttl)))
         data = {"task_id": task_id, "status": status, "urls": urls, "err_msg": err_msg}
+        for extras in self.query_extras:
+            data.update(extras(record, status))
         return Response(200, envelope(data))
 
     def download(self, req):
@@ -204,4 +211,3 @@ class Giggle(object):
         else:
             data = fixture_bytes(fixture)
         return cdn_file(data, content_type, result_filename(kind, n), req.query)
-

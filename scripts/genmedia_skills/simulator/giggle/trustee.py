@@ -102,6 +102,22 @@ class Trustee(object):
             return None, trustee_error(400, "body: must be a JSON object")
         return body, None
 
+    def _checked(self, req, validate):
+        """(validate(body), None) for an authorized JSON POST, or (None, the error answer)."""
+        body, bad = self._guard(req)
+        if bad:
+            return None, bad
+        try:
+            return validate(body), None
+        except Invalid as exc:
+            return None, trustee_error(400, str(exc))
+
+    @staticmethod
+    def require_type(record, types, path):
+        if record["type"] not in types:
+            raise Rejected(400, "project_id: a %s project cannot be submitted to %s (allowed types: %s)"
+                           % (record["type"], path, ", ".join(types)))
+
     def _change(self, project_id, change):
         """Apply change(record) -> (changed, data or Response); answer 200 with data, or the error.
 
@@ -121,13 +137,9 @@ class Trustee(object):
 
     # -- endpoints ---------------------------------------------------------------------
     def create(self, req):
-        body, bad = self._guard(req)
+        fields, bad = self._checked(req, validate_create)
         if bad:
             return bad
-        try:
-            fields = validate_create(body)
-        except Invalid as exc:
-            return trustee_error(400, str(exc))
         project_id = str(uuid.uuid4())
         self.projects.create(dict(fields, project_id=project_id, route="giggle.project-create",
                                   created_at=time.time(), submitted_at=None, paid_at=None,
@@ -135,36 +147,37 @@ class Trustee(object):
         return Response(200, envelope({"project_id": project_id}))
 
     def submit(self, req):
-        body, bad = self._guard(req)
+        fields, bad = self._checked(req, validate_submit)
         if bad:
             return bad
-        try:
-            fields = validate_submit(body)
-        except Invalid as exc:
-            return trustee_error(400, str(exc))
         project_id = fields.pop("project_id")
 
         def change(record):
-            mv_types = catalog()["mv_types"]
-            if record["type"] not in mv_types:
-                raise Rejected(400, "project_id: a %s project cannot be submitted to mv/submit "
-                                    "(allowed types: %s)" % (record["type"], ", ".join(mv_types)))
-            if record.get("submitted_at") is not None:
-                raise Rejected(400, "project already submitted")
-            # The outcome is consumed only now, by an accepted submit (never by create).
-            kind, message, duration = self.sim.outcomes.take()
-            outcome, message = plan_outcome(kind, message)
-            seconds = duration if duration is not None else provider_seconds(project_id, record["type"])
-            now = time.time()
-            record.update(request=fields, submitted_at=now, outcome=outcome, message=message,
-                          provider_seconds=seconds, duration=seconds * self.sim.time_scale,
-                          time_scale=self.sim.time_scale, run={"at": now, "from": 0},
-                          fail_step=FAIL_STEP if outcome == "fail" else None)
+            self.require_type(record, catalog()["mv_types"], SUBMIT_PATH)
+            self.start(record, fields)
             return True, {"project_id": project_id}
 
         return self._change(project_id, change)
 
+    def start(self, record, fields):
+        """An accepted submit (mv/submit, submit-v2) starts the project's workflow."""
+        if record.get("submitted_at") is not None:
+            raise Rejected(400, "project already submitted")
+        # The outcome is consumed only now, by an accepted submit (never by create).
+        kind, message, duration = self.sim.outcomes.take()
+        outcome, message = plan_outcome(kind, message)
+        seconds = duration if duration is not None else provider_seconds(record["project_id"], record["type"])
+        now = time.time()
+        record.update(request=fields, submitted_at=now, outcome=outcome, message=message,
+                      provider_seconds=seconds, duration=seconds * self.sim.time_scale,
+                      time_scale=self.sim.time_scale, run={"at": now, "from": 0},
+                      fail_step=FAIL_STEP if outcome == "fail" else None)
+
     def query(self, req):
+        return self.answer_query(req)
+
+    def answer_query(self, req, types=None, other_path=None):
+        """A project's state (mv/query; query-v2 passes the drama `types` it answers for)."""
         key = req.headers.get("x-auth")
         if key is None or key not in self.sim.accept_keys.get("giggle", ()):
             return trustee_error(401)
@@ -174,6 +187,8 @@ class Trustee(object):
         record = self.projects.get(project_id)
         if record is None:
             return trustee_error(404, NOT_FOUND)
+        if types is not None and record["type"] not in types:
+            return trustee_error(400, "project_id: a %s project is queried with %s" % (record["type"], other_path))
         state = view(record, time.time(), self.sim.pay_visible_after)
         video = None
         if state["status"] == "completed":
@@ -181,7 +196,7 @@ class Trustee(object):
             video = {"asset_id": "sim-" + hashlib.sha256(project_id.encode("utf-8")).hexdigest()[:20],
                      "download_url": url, "signed_url": url,
                      "thumbnail_url": self._signed(req, media_path(project_id, "thumb.png")),
-                     "duration": video_seconds(project_id, record["type"])}
+                     "duration": record.get("video_seconds") or video_seconds(project_id, record["type"])}
         data = {"project_id": project_id, "status": state["status"], "pay_status": state["pay_status"],
                 "current_step": state["current_step"], "completed_steps": ",".join(state["completed"]),
                 "err_msg": state["err_msg"], "shot_count": state["shot_count"],
@@ -189,26 +204,27 @@ class Trustee(object):
         return Response(200, envelope(data))
 
     def pay(self, req):
-        body, bad = self._guard(req)
+        project_id, bad = self._checked(req, validate_project_ref)
         if bad:
             return bad
-        try:
-            project_id = validate_project_ref(body)
-        except Invalid as exc:
-            return trustee_error(400, str(exc))
+        return self.take_payment(project_id, lambda record: TYPES[record["type"]]["price"])
 
+    def take_payment(self, project_id, price_of, terms=None):
+        """The one pay of a project at its gate (mv/pay and the v2 pay): an order and its
+        price(record), or the refusal giggle gives when the project is paid or not at the gate."""
         def change(record):
             now = time.time()
             # Paid is what the billing side knows, even while queries still show pending.
             pay_status = "paid" if record.get("paid_at") is not None else view(record, now)["pay_status"]
             # Every call is kept, refused ones too, so tests can assert "paid exactly once".
             call = {"at": now, "accepted": pay_status == "pending"}
+            if terms:
+                call["terms"] = terms
             record.setdefault("pay_calls", []).append(call)
             if pay_status != "pending":
                 call["msg"] = ALREADY_PAID if pay_status == "paid" else NOT_AWAITING
                 return True, trustee_error(400, call["msg"])
-            order = {"order_id": "sim-order-" + uuid.uuid4().hex[:16],
-                     "price": TYPES[record["type"]]["price"]}
+            order = {"order_id": "sim-order-" + uuid.uuid4().hex[:16], "price": price_of(record)}
             record.update(order, paid_at=now)
             call["order_id"] = order["order_id"]
             return True, order
@@ -216,13 +232,10 @@ class Trustee(object):
         return self._change(project_id, change)
 
     def retry(self, req):
-        body, bad = self._guard(req)
+        checked, bad = self._checked(req, validate_retry)
         if bad:
             return bad
-        try:
-            project_id, step = validate_retry(body)
-        except Invalid as exc:
-            return trustee_error(400, str(exc))
+        project_id, step = checked
 
         def change(record):
             now = time.time()
@@ -269,3 +282,4 @@ def register(sim, router):
     for route in trustee.routes():
         router.add(route)
     sim.pay_calls = trustee.pay_calls
+    return trustee   # the drama routes (v2) reuse its store, checks and payment

@@ -7,6 +7,12 @@ seconds (provider seconds already multiplied by the time scale at submit).
 
     music-generate -> storyboard -> [payment gate] -> shot -> editor -> completed
 
+Drama projects (trustee v2: director, narration, short-film) walk their own steps, the
+ones giggle's director notes show, with the gate at the same place (before the shots,
+which is where the cost lies):
+
+    script -> character -> storyboard -> [payment gate] -> shot -> video -> export
+
 The gate holds the project until pay is called; the shot step is measured from the pay
 time (or from the retry time when a retry starts at or after it).
 """
@@ -21,6 +27,14 @@ PLAN = (
     ("editor", 0.15, ("compose", "export")),
 )
 STEPS = tuple(p[0] for p in PLAN)
+DRAMA_PLAN = (
+    ("script", 0.1, ("outline", "script")),
+    ("character", 0.15, ("design", "portrait")),
+    ("storyboard", 0.15, ("scenes", "storyboard")),
+    ("shot", 0.35, ("image", "video")),
+    ("video", 0.15, ("voice", "compose")),
+    ("export", 0.1, ("render", "upload")),
+)
 GATE_BEFORE = "shot"
 PENDING_SHARE = 0.05    # the first 5% of a fresh run still reads as "pending"
 FAIL_POINT = 0.5        # failures strike half-way through their step (its 2nd sub-step)
@@ -31,7 +45,16 @@ FLAKY_SUB_STEP = 1      # music-generate's "audio" sub-step reports the transien
 TYPES = {
     "mv": {"seconds": (600, 1200), "price": 580, "video": (60, 180)},
     "aimv-30": {"seconds": (300, 600), "price": 290, "video": (30, 30)},
+    # drama: the price is the base for a 60 s video (see drama_price)
+    "director": {"seconds": (900, 1800), "price": 600, "video": (30, 300), "plan": DRAMA_PLAN},
+    "narration": {"seconds": (600, 1200), "price": 300, "video": (30, 300), "plan": DRAMA_PLAN},
+    "short-film": {"seconds": (900, 1800), "price": 450, "video": (30, 300), "plan": DRAMA_PLAN},
 }
+
+
+def plan_of(project_type):
+    return TYPES[project_type].get("plan", PLAN)
+
 
 FAIL_MSG = "shot generation failed"
 MODERATION_MSG = "The content contains sensitive information, please modify and try again"
@@ -53,8 +76,8 @@ def video_seconds(project_id, project_type):
     return int(round(lo + _fraction(project_id, "video") * (hi - lo)))
 
 
-def shot_count(project_id, project_type):
-    return max(1, video_seconds(project_id, project_type) // 5)  # ~5 s per shot
+def shot_count(project_id, project_type, seconds=None):
+    return max(1, (seconds or video_seconds(project_id, project_type)) // 5)  # ~5 s per shot
 
 
 def plan_outcome(kind, message):
@@ -87,14 +110,14 @@ def view(record, now, pay_lag=0.0):
     {step, status, sub_steps}), failed_step (name or None), shot_count.
     """
     steps = [{"step": name, "status": "pending", "sub_steps": _subs(subs, lambda i: "pending")}
-             for name, _, subs in PLAN]
+             for name, _, subs in plan_of(record["type"])]
     out = {"status": "pending", "pay_status": "paid" if _paid_at(record, now, pay_lag) is not None else None,
            "current_step": None, "completed": [], "err_msg": "", "steps": steps,
            "failed_step": None, "shot_count": None}
     if record.get("submitted_at") is not None:  # else: created only, nothing has started
         _walk(record, now, out, steps, pay_lag)
     if "storyboard" in out["completed"]:
-        out["shot_count"] = shot_count(record["project_id"], record["type"])
+        out["shot_count"] = shot_count(record["project_id"], record["type"], record.get("video_seconds"))
     return out
 
 
@@ -112,8 +135,9 @@ def _walk(record, now, out, steps, pay_lag):
     run_at, start = float(record["run"]["at"]), int(record["run"]["from"])
     paid_at = _paid_at(record, now, pay_lag)
     outcome = record.get("outcome", "succeed")
+    plan = plan_of(record["type"])
     t = run_at
-    for idx, (name, share, subs) in enumerate(PLAN):
+    for idx, (name, share, subs) in enumerate(plan):
         if idx < start:
             _complete(out, steps[idx], subs)
             continue
@@ -139,7 +163,7 @@ def _walk(record, now, out, steps, pay_lag):
             return
         _complete(out, steps[idx], subs)
         t += length
-    out.update(status="completed", current_step=STEPS[-1])
+    out.update(status="completed", current_step=plan[-1][0])
 
 
 def _complete(out, step, subs):

@@ -21,6 +21,7 @@ from .validate import Invalid, transparent_results, url_fields, validate
 PROVIDER = "kie"
 CREATE_PATH = "/api/v1/jobs/createTask"
 QUERY_PATH = "/api/v1/jobs/recordInfo"
+CREDIT_PATH = "/api/v1/chat/credit"
 RESULT_PATTERN = r"/r/kie/(?P<task_id>[A-Za-z0-9_-]+)/(?P<n>[0-9]+)\.(?P<ext>png|mp4)"
 ERRORS_ENV = "GENMEDIA_SIM_KIE_ERRORS"
 CREATE_LIMIT, CREATE_WINDOW = 20, 10.0      # creates per window (provider seconds), per key
@@ -33,6 +34,7 @@ MESSAGES = {
     433: "Sub-key usage limit exceeded", 455: "Service maintenance, please try again later",
     500: "Server Error - please try again later", 501: "Generation failed", 505: "Feature disabled",
 }
+UNLISTED_CREDITS = {"image": 12, "video": 60}   # a model the price table does not list
 # outcome -> (failCode, failMsg) of a failed task
 FAILURES = {
     "fail": ("500", "Internal server error"),
@@ -40,6 +42,15 @@ FAILURES = {
     "moderation": ("422", "Invalid prompt: prompt contains prohibited content"),
     "canceled": ("400", "Task canceled"),
 }
+
+
+def task_credits(model, data, kind):
+    """What a task costs: KIE's published price where the table lists one, else a typical
+    figure for its kind (what the live service charges such models is not published)."""
+    from ...validation.price_table import lookup
+
+    listed, _ = lookup("kie/prices.json", model, data)
+    return listed if listed is not None else UNLISTED_CREDITS[kind]
 
 
 def _frac(task_id, salt=""):
@@ -63,6 +74,7 @@ class KieJobs(object):
                   errors=self.error, missing_field="taskId"),
             Route("GET", re.escape(QUERY_PATH), "kie.query", self.query, errors=self.error,
                   missing_field="state"),
+            Route("GET", re.escape(CREDIT_PATH), "kie.credit", self.credit, errors=self.error),
             Route("GET", RESULT_PATTERN, "kie.result", self.result, errors=xml_error),
         ]
 
@@ -122,6 +134,10 @@ class KieJobs(object):
             return self.error(429, "Rate limit exceeded: at most %d new tasks per %d seconds"
                               % (CREATE_LIMIT, CREATE_WINDOW))
         outcome, message, duration, count = self.sim.outcomes.take_full()
+        cost = 0 if outcome in FAILURES else task_credits(model, data, kind) * (count or 1)
+        if not self.sim.credits.charge(PROVIDER, cost):   # KIE refuses a create it cannot bill
+            return self.error(402, "Insufficient credits: this task costs %s, the account has %s"
+                              % (cost, self.sim.credits.balance(PROVIDER)))
         task_id = self._new_id(model)
         lo, hi = seconds
         provider_s = duration if duration is not None else lo + _frac(task_id) * (hi - lo)
@@ -131,12 +147,17 @@ class KieJobs(object):
                   "created_at": time.time(), "time_scale": self.sim.time_scale,
                   "duration": provider_s * self.sim.time_scale, "provider_seconds": provider_s,
                   "null_for": self.null_window * self.sim.time_scale, "outcome": outcome,
-                  "message": message, "count": count or 1, "simulated": True,
+                  "message": message, "count": count or 1, "simulated": True, "credits": cost,
                   "transparent": model in transparent_results()}
         self.sim.store.put(record)
         return self.ok({"taskId": task_id})
 
     # -- recordInfo ----------------------------------------------------------------------
+    def market_task(self, task_id):
+        """A Market task's record; the dedicated APIs' tasks share the store but not this API."""
+        record = self.sim.store.get(PROVIDER, task_id)
+        return record if record and "family" not in record and "null_for" in record else None
+
     def state_of(self, record, now=None):
         """(state, fraction of the run done) of a stored task; state None = not visible yet."""
         elapsed = (time.time() if now is None else now) - record["created_at"]
@@ -158,7 +179,7 @@ class KieJobs(object):
         task_id = req.query.get("taskId")
         if not task_id:
             return self.error(400, "taskId parameter is required")
-        record = self.sim.store.get(PROVIDER, task_id)
+        record = self.market_task(task_id)
         state, done = self.state_of(record) if record else (None, 0.0)
         if state is None:
             return self.error(404)
@@ -176,11 +197,18 @@ class KieJobs(object):
         if state == "success":
             urls = [] if record["outcome"] == "empty" else self.result_urls(req, record)
             data.update(resultJson=json.dumps({"resultUrls": urls}), failCode=blank, failMsg=blank,
-                        creditsConsumed=18 if record["kind"] == "image" else 60, remainedCredits=9000)
+                        creditsConsumed=record.get("credits", 0), remainedCredits=self.sim.credits.balance(PROVIDER))
         elif state == "fail":
             code, msg = FAILURES[record["outcome"]]
             data.update(resultJson="", failCode=code, failMsg=record.get("message") or msg, creditsConsumed=0)
         return self.ok(data)
+
+    # -- account -------------------------------------------------------------------------
+    def credit(self, req):
+        """GET /api/v1/chat/credit: the account's remaining credits, `data` a number."""
+        if not self.authorized(req):
+            return self.error(401)
+        return self.ok(self.sim.credits.balance(PROVIDER))
 
     # -- results -------------------------------------------------------------------------
     def ttl(self):
@@ -200,7 +228,7 @@ class KieJobs(object):
         reason = self.sim.signer.verify(req.path, req.query)
         if reason:
             return xml_error(403, reason)
-        record = self.sim.store.get(PROVIDER, req.params["task_id"])
+        record = self.market_task(req.params["task_id"])
         n = int(req.params["n"])
         if record is None or self.state_of(record)[0] != "success" or not 1 <= n <= record.get("count", 1):
             return xml_error(404, "The specified key does not exist.")
