@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, TEST_KEY, Cli, base_env
+from creatok_helpers import mp4_bytes
 from test_image_e2e import png_bytes
 
 SKILL_DIRS = sorted(p.parent for p in (ROOT / "skills").glob("*/SKILL.md"))
@@ -107,6 +108,7 @@ def test_skill_examples_run(skill_dir, fast_sim, artifacts, tmp_path):
     project.mkdir()
     if skill_dir.name != "generation-batch":   # the user's own photo; the batch example ships its own
         (project / "photo.png").write_bytes(png_bytes(640, 480))
+    (project / "clip.mp4").write_bytes(mp4_bytes())
     for name, content in example_files(skill_dir).items():
         (project / name).write_text(content)
     commands = examples(skill_dir)

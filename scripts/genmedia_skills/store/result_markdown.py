@@ -61,8 +61,9 @@ def render(doc):
     confirmation = doc.get("confirmation")
     if confirmation:  # the spending gate the user passed
         est = confirmation["estimate"]
-        rows.append(("estimated cost", "%s %s, confirmed by %s" % (est.get("credits"), est.get("currency") or "credits",
-                                                                  confirmation["confirmed_by"])))
+        source = " (%s)" % confirmation["source"] if confirmation.get("source") else ""
+        rows.append(("estimated cost", "%s %s%s, confirmed by %s" % (est.get("credits"), est.get("currency") or "credits",
+                                                                    source, confirmation["confirmed_by"])))
     if doc.get("cost"):
         rows.append(("cost", run_cost.describe(doc["cost"])))
     rows += [("run", doc["run_id"]), ("created", doc["created_at"]), ("updated", doc["updated_at"])]
