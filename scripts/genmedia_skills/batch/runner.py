@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..command import simulation
 from ..command.commands import new_job
-from ..command.progress import Progress
+from ..command.progress import Progress, clock
 from ..command.run_context import RunContext, script_invocation
 from ..core import config, exit_codes, task_status
 from ..core.errors import ConfirmationRequired
@@ -216,8 +216,9 @@ class BatchRun:
     def _changed(self):
         rows = self._rows()
         line = report.summary_line(rows)
-        if self.progress.tty:   # one bar updated in place; plain lines stay short for agents' logs
-            line = "%s %s" % (report.bar(rows), line)
+        if self.progress.tty:   # one line per item and a total, redrawn in place; plain lines for logs
+            items, total = report.live_lines(rows, self.progress.colour), "%s %s" % (report.bar(rows), line)
+            self.progress.live(lambda elapsed: items + ["%s  %s" % (clock(elapsed), total)])
         self.progress.status(line, key=tuple(sorted(report.counts(rows).items())))
         self._save()
 
