@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "scripts", "schemas")
+SOURCE = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "scripts", "schemas")
 JUNK = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", ".venv", ".git", ".artifacts",
                               ".pytest_cache", ".hypothesis")
 

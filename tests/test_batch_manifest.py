@@ -35,7 +35,7 @@ def with_item(**fields):
     (with_item(output="assets/icon-0.png"), "items[2] 'icon-2': output: assets/icon-0.png is also the output of items[0]"),
     (with_item(output="../../outside.png"), "items[2] 'icon-2': output: '../../outside.png' leaves the manifest's folder"),
     (with_item(output="/tmp/abs.png"), "items[2] 'icon-2': output: '/tmp/abs.png' leaves the manifest's folder"),
-    (with_item(images={"resize": ["@9x"]}), "items[2] 'icon-2': images.resize: '@9x' is not a size"),
+    (with_item(images={"resize": ["@9y"]}), "items[2] 'icon-2': images.resize: '@9y' is not a size"),
     (with_item(images={"format": "gif"}), "$.items[2].images.format"),
     (with_item(colour="red"), "$.items[2]: Additional properties are not allowed ('colour' was unexpected)"),
     ({"items": []}, "$.items: [] should be non-empty"),

@@ -1,6 +1,7 @@
 """generation-batch run: many items, one process, files delivered, failures isolated, resume."""
 
 import json
+import shutil
 
 import pytest
 
@@ -145,11 +146,9 @@ def test_the_skill_md_example_runs_verbatim_and_a_rerun_submits_nothing(artifact
     from conftest import Cli, base_env
     from test_skill_docs import example_files
 
-    from test_image_e2e import png_bytes
-
     manifest = example_files(ROOT / "skills" / "generation-batch")["assets.json"]
     (tmp_path / "assets.json").write_text(manifest)
-    (tmp_path / "photo.png").write_bytes(png_bytes(640, 480))   # the background-removal item's input
+    shutil.copy(str(ROOT / "skills" / "generation-batch" / "assets" / "photo.png"), str(tmp_path))   # shipped: see SKILL.md
     cli = Cli(BATCH, base_env(artifacts), tmp_path)
     res = cli("run", "assets.json", "--simulate", "--yes")
     assert res.code == 0, res
@@ -157,7 +156,7 @@ def test_the_skill_md_example_runs_verbatim_and_a_rerun_submits_nothing(artifact
     assert {i["provider"] for i in res.json["items"]} == {"giggle", "kie", "creatok"}
     assert res.json["estimate"]["credits"] == 1   # the CreatOK item, confirmed by --yes
     icons = tmp_path / "assets" / "icons"
-    for name, size in (("credit-coin@1x.webp", 24), ("credit-coin@2x.webp", 48), ("credit-coin@3x.webp", 72)):
+    for name, size in (("credit-coin@1x.webp", 32), ("credit-coin@2x.webp", 64), ("credit-coin@3x.webp", 96)):
         with Image.open(str(icons / name)) as image:
             assert image.format == "WEBP" and max(image.size) == size
     assert (icons / "credit-coin.webp").exists() and (tmp_path / "assets" / "hero-hero.png").exists()
@@ -192,13 +191,16 @@ def test_a_second_run_of_the_same_manifest_at_once_is_refused(batch, sim, tmp_pa
     assert len(creates(sim)) == 1
 
 
-def test_progress_on_a_terminal_is_one_line_updated_in_place(batch, tmp_path):
+def test_progress_on_a_terminal_is_a_line_per_item_and_a_total_redrawn_in_place(batch, tmp_path):
+    import re
+
     from conftest import run_with_tty_stderr
 
     code, out, err = run_with_tty_stderr(batch, "run", write(tmp_path, icons(3)))
     assert code == 0, err
-    assert "\r\x1b[K[generation-batch] [--------------------] 0/3 3 items: " in err
-    assert "\r\x1b[K[generation-batch] [####################] 3/3 3 items: 3 succeeded" in err
+    assert re.search(r"\r\x1b\[K\d\d:\d\d  \[--------------------\] 0/3 3 items: ", err)
+    assert re.search(r"\r\x1b\[K\d\d:\d\d  \[####################\] 3/3 3 items: 3 succeeded", err)
+    assert "\x1b[3A\r\x1b[J" in err   # the block (three items and the total) is redrawn, not appended
     assert " unknown" not in err   # an item whose POST is under way is "submitting", not a lost submit
     assert json.loads(out)["counts"] == {"succeeded": 3}
 

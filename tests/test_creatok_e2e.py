@@ -34,31 +34,43 @@ def test_video_run_with_every_option(video, sim):
         {"prompt": "waves", "orientation": "16:9", "seconds": 4, "definition": "720p", "model": "doubao-seedance-2-fast"}]
 
 
-def test_local_reference_is_uploaded_without_bearer_then_sent_by_key(image, sim, tmp_path):
+def test_local_reference_is_presigned_put_registered_and_only_the_asset_key_is_sent(image, sim, tmp_path):
     photo = tmp_path / "photo.png"
     photo.write_bytes(png_bytes())
     res = image("run", "--yes", "--prompt", "restyle it", "--reference-images", photo, "--reference-images", photo)
     assert res.code == 0, res
     presigns = [r for r in sim.requests if r.route == "creatok.presign"]
     puts = [r for r in sim.requests if r.route == "creatok.storage"]
-    assert len(presigns) == 2 and len(puts) == 2
-    assert presigns[0].body == {"fileName": "photo.png", "fileType": "image/png", "fileSize": len(png_bytes()),
-                                "prefix": "open-skills/reference-images"}
+    registrations = [r for r in sim.requests if r.route == "creatok.assets"]
+    assert len(presigns) == len(puts) == len(registrations) == 1   # the same file twice: one asset
+    # as CreatOK's own CLI presigns: no `prefix`
+    assert presigns[0].body == {"fileName": "photo.png", "fileType": "image/png", "fileSize": len(png_bytes())}
     assert presigns[0].headers["authorization"] == "Bearer " + TEST_KEY
+    assert presigns[0].headers["x-creatok-client"] == "genmedia-skills"
+    assert presigns[0].headers["x-creatok-client-version"]
     assert all("authorization" not in p.headers and p.headers["content-type"] == "image/png" for p in puts)
-    keys = [p.path[len("/sim-storage/"):] for p in puts]
-    assert all(sim.creatok.storage.uploaded(k) for k in keys)
+    temporary = puts[0].path[len("/sim-storage/"):]
+    assert registrations[0].body == {"object_key": temporary, "type": "image"}
+    order = [r.route for r in sim.requests if r.route.startswith("creatok.") and r.route != "creatok.capabilities"]
+    assert order[:4] == ["creatok.presign", "creatok.storage", "creatok.assets", "creatok.estimate"]
     sent = [r.body for r in sim.requests if r.route == "creatok.image-generation"][0]
-    assert sent["imageObjectKeys"] == keys
+    asset_key = sent["imageObjectKeys"][0]
+    assert sent["imageObjectKeys"] == [asset_key, asset_key] and asset_key != temporary
+    assert asset_key.startswith("assets/images/")   # the ASSET's key, never the temporary upload's
     refs = res.json["request"]["references"]
-    assert [r["object_key"] for r in refs] == keys and refs[0]["type"] == "file" and len(refs[0]["sha256"]) == 64
-    assert res.json["request"]["body"]["imageObjectKeys"] == keys
+    assert [r["object_key"] for r in refs] == [asset_key] * 2 and refs[0]["type"] == "file" and len(refs[0]["sha256"]) == 64
+    assert res.json["request"]["body"]["imageObjectKeys"] == [asset_key] * 2
     md = open(res.json["artifacts"]["md"]).read()
-    assert "uploaded as %s" % keys[0] in md and "estimated cost | 1 credits, confirmed by --yes" in md
-    # a later run can reuse an upload by its key, with no new upload
-    again = image("run", "--yes", "--prompt", "again", "--reference-images", "key:" + keys[0])
-    assert again.code == 0 and sim.count("creatok.storage") == 2
-    assert [r.body for r in sim.requests if r.route == "creatok.image-generation"][1]["imageObjectKeys"] == keys[:1]
+    assert "uploaded as %s" % asset_key in md and "estimated cost | 1 credits (server estimate), confirmed by --yes" in md
+    # a re-run with the same file reuses the asset (remembered per file digest): no second upload
+    again = image("run", "--yes", "--prompt", "again", "--reference-images", photo)
+    assert again.code == 0, again
+    assert sim.count("creatok.storage") == 1 and sim.count("creatok.assets") == 1
+    assert again.json["request"]["references"][0]["reused_upload"] is True
+    # and an asset can be named by its key
+    by_key = image("run", "--yes", "--prompt", "again", "--reference-images", "key:" + asset_key)
+    assert by_key.code == 0 and sim.count("creatok.storage") == 1
+    assert [r.body for r in sim.requests if r.route == "creatok.image-generation"][2]["imageObjectKeys"] == [asset_key]
 
 
 def test_recovery_by_task_id_alone(video, sim):
@@ -96,7 +108,7 @@ def test_unknown_task_is_exit_4_and_leaves_no_run(image, artifacts):
     ("fail", "failed", "upstream model error"),
     ("error", "failed", "upstream service unavailable"),      # a string error
     ("moderation", "failed", "safety review"),
-    ("canceled", "canceled", "cancelled"),
+    ("canceled", "failed", "cancelled"),      # a cancel ends as `failed`: the only words that end polling
 ])
 def test_failed_and_cancelled_tasks_exit_1_with_the_reason(image, sim, outcome, status, text):
     sim.outcomes.add(outcome)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+import requests
 
 from conftest import TEST_KEY, Cli, base_env
 from creatok_helpers import (IMAGE, VIDEO, generation_posts, image, model,  # noqa: F401 (fixtures)
@@ -15,7 +16,8 @@ from creatok_helpers import (IMAGE, VIDEO, generation_posts, image, model,  # no
 
 
 @pytest.mark.parametrize("command", ["run", "submit"])
-def test_image_without_yes_exits_6_with_estimate_and_sends_no_generation(image, sim, artifacts, command, tmp_path):
+def test_image_without_yes_exits_6_with_the_server_estimate_and_sends_no_generation(image, sim, artifacts, command,
+                                                                                     tmp_path):
     photo = tmp_path / "ref.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
     res = image(command, "--prompt", "a red fox", "--model", "nano-banana-pro", "--resolution", "4K",
@@ -26,13 +28,25 @@ def test_image_without_yes_exits_6_with_estimate_and_sends_no_generation(image, 
     est = doc["estimate"]
     assert est["model"] == "nano-banana-pro" and est["why_this_model"] == "chosen with --model"
     assert est["parameters"] == {"resolution": "4K", "n": 3, "aspect_ratio": "model default"}
-    assert est["reference_images"] == 1
-    assert est["credits"] == model(sim, "image", "nano-banana-pro")["pricing"]["by_resolution"]["4K"] * 3
+    assert est["reference_images"] == 1 and est["source"] == "server estimate"
+    # the figure is the server's answer to exactly the request that will be sent (asset key included)
+    [asked] = [r for r in sim.requests if r.route == "creatok.estimate"]
+    asset_key = [r for r in sim.requests if r.route == "creatok.assets"][0]
+    assert asked.body["service"] == "image_generation"
+    assert asked.body["params"]["imageObjectKeys"][0].startswith("assets/images/")
+    answered = requests.post(sim.base_url + "/api/open/skills/credits-estimate", json=asked.body,
+                             headers={"Authorization": "Bearer " + TEST_KEY}).json()["data"]["credits"]
+    assert est["credits"] == answered == model(sim, "image", "nano-banana-pro")["pricing"]["by_resolution"]["4K"] * 3
     assert doc["next"].endswith("--yes") and command in doc["next"] and "--prompt 'a red fox'" in doc["next"]
-    assert "estimated cost: 9 credits" in res.stderr
-    # only the capabilities GET: no upload, no generation, no run written
-    assert sent_anything_but_capabilities(sim) == [] and sim.count("creatok.capabilities") == 1
+    assert "estimated cost: 9 credits (server estimate)" in res.stderr
+    # the reference became an asset (free, so the estimate covers it); nothing generated, no run written
+    assert asset_key and generation_posts(sim) == 0
     assert not (artifacts / "creatok-generate-image").exists()
+    confirmed = image(*(shlex.split(doc["next"])[2:]))
+    assert confirmed.code == 0, confirmed
+    assert sim.count("creatok.storage") == 1 and sim.count("creatok.assets") == 1   # not uploaded twice
+    assert confirmed.json["confirmation"]["source"] == "server estimate"
+    assert confirmed.json["confirmation"]["estimate"]["credits"] == answered
 
 
 def test_video_without_yes_exits_6_and_the_next_command_then_runs(video, sim):
@@ -66,20 +80,53 @@ def test_next_of_the_gate_runs_from_any_folder_when_the_script_was_started_by_a_
     assert json.loads(confirmed.stdout)["status"] == "succeeded" and generation_posts(sim) == 1
 
 
-def test_unpriced_combination_is_estimated_as_unknown(video, sim):
-    res = video("run", "--dry-run", "--prompt", "waves", "--model", "doubao-seedance-2", "--duration", "6")
+def test_a_combination_the_price_list_lacks_gets_the_server_figure_and_unknown_only_locally(video, sim):
+    args = ("run", "--dry-run", "--prompt", "waves", "--model", "doubao-seedance-2", "--duration", "6")
+    res = video(*args)
     assert res.code == 0, res
-    assert res.json["estimate"]["credits"] == "unknown"
-    assert any("unknown" in line for line in res.json["summary"])
+    est = res.json["estimate"]
+    assert est["source"] == "server estimate" and est["credits"] == 11   # 480p at 1.75 credits/s, rounded up
+    sim.faults.add("creatok.estimate", "http_500")
+    fallback = video(*args)
+    assert fallback.code == 0, fallback
+    assert fallback.json["estimate"]["source"] == "local estimate" and fallback.json["estimate"]["credits"] == "unknown"
+    assert any("unknown" in line and "(local estimate)" in line for line in fallback.json["summary"])
+    assert "estimate endpoint failed" in fallback.json["estimate"]["basis"]
     assert generation_posts(sim) == 0
 
 
-def test_dry_run_shows_the_estimate_without_asking(image, sim):
-    res = image("run", "--dry-run", "--prompt", "a cat", "--model", "gpt-image-2")
+@pytest.mark.parametrize("fault", ["http_500", "html_502", "not_found"])
+def test_the_gate_says_local_estimate_when_the_estimate_endpoint_fails(video, sim, fault):
+    sim.faults.add("creatok.estimate", fault)
+    res = video("run", "--prompt", "waves", "--model", "doubao-seedance-2", "--definition", "720p", "--duration", "5")
+    assert res.code == 6, res
+    listed = model(sim, "video", "doubao-seedance-2")["pricing"]["estimates"]
+    local = next(r["credits"] for r in listed if (r["definition"], r["seconds"], r["orientation"]) == ("720p", 5, "9:16"))
+    assert res.json["estimate"]["source"] == "local estimate" and res.json["estimate"]["credits"] == local
+    assert "estimated cost: %d credits (local estimate)" % local in res.stderr
+    confirmed = video("run", "--yes", "--prompt", "waves", "--model", "doubao-seedance-2", "--definition", "720p",
+                      "--duration", "5")
+    assert confirmed.code == 0 and confirmed.json["confirmation"]["source"] == "server estimate", confirmed
+
+
+def test_dry_run_shows_the_server_estimate_without_asking(image, sim):
+    res = image("run", "--dry-run", "--prompt", "a cat", "--model", "gpt-image-2", "--quality", "high")
     assert res.code == 0, res
-    assert res.json["estimate"]["credits"] == "unknown"   # gpt-image-2 has no pricing
-    assert res.json["request"]["body"] == {"prompt": "a cat", "model": "gpt-image-2", "resolution": "1K", "n": 1}
-    assert sent_anything_but_capabilities(sim) == []
+    # gpt-image-2 lists no price: only CreatOK's estimate knows it
+    assert res.json["estimate"]["credits"] == 4 and res.json["estimate"]["source"] == "server estimate"
+    assert res.json["request"]["body"] == {"prompt": "a cat", "model": "gpt-image-2", "resolution": "1K", "n": 1,
+                                           "quality": "high"}
+    assert sent_anything_but_capabilities(sim) == ["creatok.estimate"]
+
+
+def test_dry_run_estimates_without_uploading_a_local_reference(image, sim, tmp_path):
+    photo = tmp_path / "ref.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    res = image("run", "--dry-run", "--prompt", "a cat", "--reference-images", photo)
+    assert res.code == 0, res
+    assert "ref.png not uploaded yet" in res.json["estimate"]["basis"]
+    assert sent_anything_but_capabilities(sim) == ["creatok.estimate"]
+    assert "imageObjectKeys" not in [r for r in sim.requests if r.route == "creatok.estimate"][0].body["params"]
 
 
 @pytest.mark.parametrize("script", [IMAGE, VIDEO], ids=["image", "video"])
@@ -132,4 +179,20 @@ def test_a_no_at_the_terminal_sends_nothing(sim, artifacts, tmp_path):
     os.close(master)
     assert proc.returncode == 6
     assert "declined" in json.loads(out)["error"]["message"]
-    assert sent_anything_but_capabilities(sim) == []
+    assert sent_anything_but_capabilities(sim) == ["creatok.estimate"]
+
+
+def test_the_run_records_the_gate_figure_and_where_it_comes_from(video, sim):
+    """The cost in result.json is the figure the user confirmed, labelled as CreatOK's own
+    estimate only when it is one; the local price list is our estimate and says so."""
+    server = video("run", "--yes", "--prompt", "waves", "--model", "doubao-seedance-2", "--duration", "6")
+    assert server.code == 0, server
+    assert server.json["cost"]["credits"] == 11 and server.json["cost"]["source"] == "provider_estimate"
+    sim.faults.add("creatok.estimate", "http_500", times=3)
+    local = video("run", "--yes", "--prompt", "waves", "--model", "doubao-seedance-2", "--definition", "720p",
+                  "--duration", "5")
+    assert local.code == 0, local
+    listed = model(sim, "video", "doubao-seedance-2")["pricing"]["estimates"]
+    figure = next(r["credits"] for r in listed if (r["definition"], r["seconds"], r["orientation"]) == ("720p", 5, "9:16"))
+    assert local.json["confirmation"]["source"] == "local estimate"
+    assert local.json["cost"]["credits"] == figure and local.json["cost"]["source"] == "table_estimate"

@@ -24,7 +24,7 @@ IMAGE_CASES = [
 ]
 VIDEO_CASES = [
     (["--model", "sora-2", "--duration", "8"], ["--duration", "8", "sora-2", "12"]),
-    (["--duration", "10"], ["--duration", "10", "veo-3.1-fast-exp", "at most 8"]),
+    (["--duration", "10"], ["--duration", "10", "veo-3.1-fast-exp", "4, 6, 8"]),
     (["--model", "doubao-seedance-2", "--duration", "3"], ["--duration", "3", "4 to 15"]),
     (["--orientation", "1:1"], ["--orientation", "'1:1'", "9:16, 16:9"]),
     (["--definition", "480p"], ["--definition", "'480p'", "720p"]),

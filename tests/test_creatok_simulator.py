@@ -23,14 +23,17 @@ def test_auth_envelope_and_validation(sim):
     missing_key = requests.post(api(sim, "/image-generation"), headers=AUTH,
                                 json={"prompt": "x", "model": "nano-banana-2", "resolution": "2K", "n": 1,
                                       "imageObjectKeys": ["open-skills/never-uploaded.png"]})
-    assert missing_key.status_code == 400 and "never uploaded" in missing_key.json()["msg"]
+    assert missing_key.status_code == 400 and missing_key.json()["code"] == 41002
 
 
-def test_status_needs_the_right_task_type(sim):
+def test_task_type_is_optional_but_must_match_when_given(sim):
     task = requests.post(api(sim, "/tasks"), headers=AUTH, json={"prompt": "x", "model": "sora-2", "orientation": "9:16",
                                                                   "seconds": 12, "definition": "720p"}).json()
     task_id = task["data"]["task_id"]
-    assert requests.get(api(sim, "/tasks/status"), headers=AUTH, params={"task_id": task_id}).status_code == 400
+    bare = requests.get(api(sim, "/tasks/status"), headers=AUTH, params={"task_id": task_id})
+    assert bare.status_code == 200 and bare.json()["data"]["task_type"] == "video_generation"
+    assert requests.get(api(sim, "/tasks/status"), headers=AUTH,
+                        params={"task_id": task_id, "task_type": "video_gen"}).status_code == 400
     wrong = requests.get(api(sim, "/tasks/status"), headers=AUTH, params={"task_id": task_id, "task_type": "image_generation"})
     assert wrong.status_code == 404
     right = requests.get(api(sim, "/tasks/status"), headers=AUTH, params={"task_id": task_id, "task_type": "video_generation"})
@@ -41,8 +44,7 @@ def test_status_needs_the_right_task_type(sim):
 
 def test_presigned_put_refuses_a_bearer_header_and_a_different_content_type(sim):
     presigned = requests.post(api(sim, "/upload/image/presigned"), headers=AUTH,
-                              json={"fileName": "a.png", "fileType": "image/png", "fileSize": 4,
-                                    "prefix": "open-skills/reference-images"}).json()["data"]
+                              json={"fileName": "a.png", "fileType": "image/png", "fileSize": 4}).json()["data"]
     url, key = presigned["presignedUploadUrl"], presigned["objectKey"]
     assert requests.put(url, data=b"abcd", headers=dict(AUTH, **{"Content-Type": "image/png"})).status_code == 400
     assert requests.put(url, data=b"abcd", headers={"Content-Type": "image/jpeg"}).status_code == 403

@@ -30,8 +30,10 @@ def cli(sim, artifacts, tmp_path):
 
 
 def generation_posts(sim):
-    """Every POST that creates a task, on any provider (uploads are not generations)."""
-    return [r for r in sim.requests if r.method == "POST" and not r.route.startswith(UPLOAD_ROUTES)]
+    """Every POST that creates a task, on any provider (uploads, asset registrations and
+    credit estimates are not generations)."""
+    return [r for r in sim.requests if r.method == "POST"
+            and not r.route.startswith(UPLOAD_ROUTES + ("creatok.assets", "creatok.estimate"))]
 
 
 def test_tasks_list_status_wait_and_show_follow_kie_and_creatok_tasks_by_id_alone(cli, sim, tmp_path):
@@ -108,7 +110,9 @@ def test_a_batch_across_providers_asks_once_for_the_total_then_delivers_every_it
     assert res.json["estimate"]["credits"] == image_price * 2 + 19 and res.json["estimate"]["priced"] == 2
     assert "c-img, c-clip" in res.json["error"]["message"] and res.json["next"].endswith("--yes")
     assert generation_posts(sim) == [] and uploads(sim) == []   # nothing generated, nothing uploaded
-    assert {r.route for r in sim.requests} == {"creatok.capabilities"}   # only CreatOK's limits were read
+    # only CreatOK's limits and its estimates were read
+    assert {r.route for r in sim.requests} == {"creatok.capabilities", "creatok.estimate"}
+    assert res.json["estimate"]["sources"] == ["server estimate"] and "(server estimate)" in res.stderr
 
     res = batch("run", path, "--yes")
     assert res.code == 0 and res.json["counts"] == {"succeeded": 6}, res

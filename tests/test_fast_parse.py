@@ -55,7 +55,7 @@ def test_fast_parse_equals_typer_on_every_command(name, capsys):
     skill = load(name)
     rng = random.Random(name)
     checked = 0
-    for command, _, params, _ in skill.commands():
+    for command, _, params, _ in skill.parsed_commands():   # as parsed: --json added to each
         for _ in range(25):
             args = _words(params, rng)
             fast = fast_parse(params, args)

@@ -27,8 +27,10 @@ RANKS = [
     ("genmedia_skills.skills:registry", 10),
     ("genmedia_skills.task_lookup", 11),
     ("genmedia_skills.batch", 11),
+    ("genmedia_skills.gallery", 11),      # generation-tasks gallery: picks runs through task_lookup
     ("genmedia_skills.skills", 12),
     ("genmedia_skills.console", 13),
+    ("genmedia_skills.completion", 13),   # the console script's shell completion: reads every skill
 ]
 
 

@@ -70,6 +70,7 @@ def assert_install_hint(proc, names_module):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert all(command in lines[0] for command in INSTALL_LINE) and names_module in lines[0], lines[0]
+    assert lines[0].index("<path of the clone>") < lines[0].index(INSTALL_LINE[0])   # what works today first
 
 
 def simulate_example(skill_dir):
@@ -77,8 +78,8 @@ def simulate_example(skill_dir):
     for line, _codes in examples(skill_dir):
         argv = shlex.split(line)
         if argv[2:4] == ["run", "--simulate"]:
-            return argv[1], argv[2:]
-    raise AssertionError("%s: SKILL.md has no `python3 scripts/... run --simulate` example" % skill_dir.name)
+            return argv[1].replace("{baseDir}/", ""), argv[2:]
+    raise AssertionError("%s: SKILL.md has no `python3 {baseDir}/scripts/... run --simulate` example" % skill_dir.name)
 
 
 @pytest.fixture
@@ -110,27 +111,28 @@ def test_wheel_holds_the_runtime_every_schema_and_both_commands(envs):
 
     with zipfile.ZipFile(str(envs.wheel)) as wheel:
         scripts = wheel.read(entry_points).decode()
-    assert "genmedia = genmedia_skills.console:main" in scripts
     assert "genmedia-skills = genmedia_skills.console:main" in scripts
+    # `genmedia` is fal.ai's official CLI: installing ours under that name would shadow it
+    assert not any(line.split("=")[0].strip() == "genmedia" for line in scripts.splitlines())
 
 
 @pytest.mark.parametrize("skill_dir", GENERATORS, ids=IDS)
 def test_console_script_runs_each_skill_from_any_folder(envs, skill_dir, workdir, tmp_path):
     _script, args = simulate_example(skill_dir)
     home = tmp_path / "home"
-    succeeded(run([envs.bin(envs.fresh) / "genmedia", skill_dir.name] + args, user_env(home), workdir), home)
+    succeeded(run([envs.bin(envs.fresh) / "genmedia-skills", skill_dir.name] + args, user_env(home), workdir), home)
 
 
 def test_console_help_lists_the_skills_and_where_runs_go(envs, tmp_path):
     from genmedia_skills.skills import NAMES
 
     home = tmp_path / "home"
-    genmedia = envs.bin(envs.fresh) / "genmedia"
+    genmedia = envs.bin(envs.fresh) / "genmedia-skills"
     shown = run([genmedia, "--help"], user_env(home), tmp_path)
     assert shown.returncode == 0 and all(name in shown.stdout for name in NAMES)
     assert "Runs are saved under ~/.local/share/genmedia-skills/artifacts" in shown.stdout
     skill_help = run([genmedia, "giggle-generation-image", "run", "--help"], user_env(home), tmp_path)
-    assert skill_help.returncode == 0 and "genmedia giggle-generation-image run" in skill_help.stdout
+    assert skill_help.returncode == 0 and "genmedia-skills giggle-generation-image run" in skill_help.stdout
     assert "default here: ~/.local/share/genmedia-skills/artifacts" in " ".join(skill_help.stdout.split())
     version = run([envs.bin(envs.fresh) / "genmedia-skills", "--version"], user_env(home), tmp_path)
     assert version.returncode == 0 and version.stdout.startswith("genmedia-skills ")
@@ -147,8 +149,8 @@ def test_next_resumes_however_the_skill_was_started(envs, workdir, tmp_path):
     alone = copy_alone(ROOT / "skills" / "giggle-generation-image", tmp_path)
     submit = ["submit", "--simulate", "--prompt", "a koi pond"]
     starts = [  # (argv, env, cwd, how `next` must begin)
-        (["genmedia", "giggle-generation-image"], user_env(home, fresh_bin), workdir,
-         "genmedia giggle-generation-image wait --task-id "),
+        (["genmedia-skills", "giggle-generation-image"], user_env(home, fresh_bin), workdir,
+         "genmedia-skills giggle-generation-image wait --task-id "),
         ([fresh_bin / "genmedia-skills", "giggle-generation-image"], user_env(home), workdir,
          "%s giggle-generation-image wait --task-id " % shlex.quote(str(fresh_bin / "genmedia-skills"))),
         ([envs.python(envs.fresh), "scripts/generate_image.py"], user_env(home), alone,
@@ -212,7 +214,7 @@ def test_cross_skills_copied_alone_see_the_runs_of_the_installed_skills(envs, wo
 def test_bundle_without_dependencies_says_how_to_install(envs, tmp_path):
     for script in sorted(ROOT.glob("skills/*/scripts/*.py")):
         assert_install_hint(run([envs.python(envs.bare), script, "--help"], user_env(tmp_path), tmp_path), "typer")
-    console = run([envs.bin(envs.partial) / "genmedia", "giggle-generation-image", "--help"],
+    console = run([envs.bin(envs.partial) / "genmedia-skills", "giggle-generation-image", "--help"],
                   user_env(tmp_path), tmp_path)
     assert console.returncode == 4 and "jsonschema" in console.stderr and INSTALL_LINE[0] in console.stderr
     assert len(console.stderr.splitlines()) == 1

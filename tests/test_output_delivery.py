@@ -119,6 +119,19 @@ def test_resize_and_webp_with_the_images_extra(image_cli, tmp_path):
     assert recorded == {str(folder / n): s for n, s in sizes.items()}
 
 
+def test_icon_scales_take_the_base_size_the_user_names(image_cli, tmp_path):
+    from PIL import Image
+
+    res = image_cli("run", "--prompt", "an icon", "--aspect-ratio", "1:1", "--output", "app/icon.png",
+                    "--resize", "@1x=32,@2x,@3x")
+    assert res.code == 0, res
+    for name, size in (("icon@1x.png", 32), ("icon@2x.png", 64), ("icon@3x.png", 96)):
+        with Image.open(str(tmp_path / "app" / name)) as image:
+            assert max(image.size) == size, (name, image.size)
+    bad = image_cli("run", "--prompt", "x", "--output", "a.png", "--resize", "@1x=25,@1.5x")
+    assert bad.code == 2 and "--resize: @1.5x of a 25 px @1x is 37.5 px" in bad.stderr
+
+
 def test_target_extension_converts(image_cli, tmp_path):
     from PIL import Image
 
@@ -129,7 +142,8 @@ def test_target_extension_converts(image_cli, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--resize", "@4x"], "--resize: '@4x' is not a size"),
+    (["--resize", "@4y"], "--resize: '@4y' is not a size"),
+    (["--resize", "@1x=25,@1.5x"], "--resize: @1.5x of a 25 px @1x is 37.5 px, not whole pixels"),
     (["--resize", "0"], "--resize: size 0"),
     (["--format", "gif"], "--format: 'gif' is not a supported format; allowed: webp, png, jpeg"),
 ])
@@ -153,7 +167,8 @@ def test_missing_pillow_is_one_line_naming_the_extra(image_cli, sim, tmp_path):
                     env={"PYTHONPATH": str(shim.parent)})
     assert res.code == 2, res
     line = res.stderr.strip().splitlines()[-1]
-    assert "--format: image post-processing needs Pillow" in line and "genmedia-skills[images]" in line
+    assert "--format: image post-processing needs Pillow" in line
+    assert "'<path of the clone>[images]'" in line and "pipx inject genmedia-skills Pillow" in line   # each route
     assert posts(sim) == []
     res = image_cli("run", "--prompt", "a fox", "--output", "plain.png", env={"PYTHONPATH": str(shim.parent)})
     assert res.code == 0, res   # a plain copy never needs Pillow

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -93,32 +94,65 @@ def test_heartbeat_default_is_thirty_seconds():
 
 # --------------------------------------------------------------------------- TTY
 
-def test_tty_status_rewrites_one_line_and_close_ends_it():
+def test_tty_status_shows_the_phase_with_a_clock_and_close_ends_it(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr(progress, "TICK", 3600)   # no redraw by the clock in between: exact output
     p, out = tty()
-    p.status("t1: pending, 0s", key="pending")
-    p.status("t1: pending, 3s", key="pending")     # a TTY shows every update in place
-    p.status("t1: processing, 6s", key="processing")
-    assert "\n" not in out.getvalue()
-    assert out.getvalue() == ("\r\033[K[skill] t1: pending, 0s"
-                              "\r\033[K[skill] t1: pending, 3s"
-                              "\r\033[K[skill] t1: processing, 6s")
+    p.status("t1: pending, 0s", key="pending", phase="queued")
+    p.status("t1: processing, 6s", key="processing", phase="running, step video")
+    text = out.getvalue()
+    assert "\n" not in text   # one line, redrawn in place
+    assert "\r\033[K[skill] | 00:00  queued" in text
+    assert text.endswith("\r\033[J\r\033[K[skill] | 00:00  running, step video")
+    assert "\033[3" not in text and "\033[1m" not in text   # NO_COLOR: no colour at all
     p.close()
-    assert out.getvalue().endswith("processing, 6s\n")
+    assert out.getvalue().endswith("running, step video\n")
     p.close()   # nothing left to end
     assert out.getvalue().count("\n") == 1
 
 
-def test_tty_say_and_warn_end_the_open_line_first():
+def test_tty_say_and_warn_print_above_the_live_line(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr(progress, "TICK", 3600)   # no redraw by the clock in between: exact output
     p, out = tty()
-    p.status("t1: processing", key="processing")
+    p.phase("submitting")
     p.say("saved /tmp/x.png")
-    p.status("t1: done", key="done")
     p.warn("careful")
     p.close()
-    assert out.getvalue() == ("\r\033[K[skill] t1: processing\n"
-                              "[skill] saved /tmp/x.png\n"
-                              "\r\033[K[skill] t1: done\n"
-                              "[skill] warning: careful\n")
+    lines = out.getvalue().split("\n")
+    assert lines[0].endswith("\r\033[J[skill] saved /tmp/x.png")   # the live line erased first
+    assert lines[1].endswith("\r\033[J[skill] warning: careful")
+    assert lines[2].endswith("[skill] | 00:00  submitting") and lines[3] == ""   # redrawn below, kept at the end
+
+
+def test_tty_clock_ticks_between_updates_and_shows_the_expected_time(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr(progress, "TICK", 0.01)
+    p, out = tty()
+    p.phase("running", expected=(20, 90))
+    p._started -= 65   # as if the command had started 65 s ago: the next tick shows it
+    deadline = time.monotonic() + 30
+    while "01:05" not in out.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    p.close()
+    text = out.getvalue()
+    assert "[skill] | 00:00  running  · usually 20-90 s" in text
+    assert "01:05  running  · usually 20-90 s" in text   # redrawn by the ticker, no update in between
+    assert progress.expected_text((20, 90), 125) == "longer than the usual 20-90 s"
+    assert progress.expected_text((300, 1800), 10) == "usually 5m00s-30 min"
+
+
+def test_colour_on_a_terminal_unless_no_color(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    p, out = tty()
+    p.phase("queued")
+    p.warn("careful")
+    p.close()
+    assert "\033[33mwarning:\033[0m" in out.getvalue() and "\033[1m00:00\033[0m" in out.getvalue()
+    plain_p, plain_out = plain()
+    plain_p.warn("careful")
+    assert "\033" not in plain_out.getvalue()
 
 
 def test_tty_say_without_open_line_adds_no_blank_line():
@@ -129,7 +163,8 @@ def test_tty_say_without_open_line_adds_no_blank_line():
     assert out.getvalue() == "[skill] one\n[skill] two\n"
 
 
-def test_tty_quiet_shows_only_warnings():
+def test_tty_quiet_shows_only_warnings(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
     p, out = tty(quiet=True)
     p.status("t1: pending", key="pending")
     p.say("x")
@@ -150,7 +185,8 @@ def test_registered_secrets_are_redacted_everywhere(factory):
     p.status("status with %s" % secret, key="s")
     p.close()
     text = out.getvalue()
-    assert secret not in text and text.count("***") == 3
+    assert secret not in text
+    assert all(shown in text for shown in ("using key ***", "rejected key ***", "status with ***"))
 
 
 def test_signed_url_parameters_are_masked():

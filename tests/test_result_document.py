@@ -159,7 +159,8 @@ def test_render_status_headlines(run, status, words):
 
 def test_render_keeps_the_signed_link_verbatim(run):
     md = result_markdown.render(finished(run))
-    assert "[image 1 (signed link, expires)](%s)" % SIGNED in md
+    assert "[image 1 (signed link, expires)][1]" in md   # short in the text...
+    assert md.rstrip().endswith("\n[1]: %s" % SIGNED)   # ...the whole signed URL at the end, verbatim
     assert "Signature=abc~def-ghi_" in md
 
 
@@ -222,7 +223,7 @@ def test_render_simulated_banner_and_references(run):
     md = result_markdown.render(result_document.check(doc))
     assert "Simulated run" in md
     assert "## References" in md
-    assert "- url: https://e.com/a\\|b.png" in md
+    assert "- url: [e.com/a\\|b.png][1]" in md and "\n[1]: https://e.com/a%7Cb.png\n" in md   # a short link
     assert "- base64: inline base64 (sha256 ffffffffffff…, 99 bytes)" in md
 
 

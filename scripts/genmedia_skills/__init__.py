@@ -16,8 +16,8 @@ The layers, lowest first; a module imports only from its own layer or those belo
     jobs/        the task runner, poll schedule, spending and payment gates
     command/     typer plumbing, the five commands, run context, progress
     providers/   one adapter package per provider
-    skills/      the registry, then one module per skill; batch/ and task_lookup beside
-    console.py   the genmedia-skills console script
+    skills/      the registry, then one module per skill; batch/, task_lookup and gallery beside
+    console.py   the genmedia-skills console script (and completion.py, its shell completion)
 """
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""`genmedia SKILL COMMAND [OPTIONS]` (also installed as `genmedia-skills`): every skill of
+"""`genmedia-skills SKILL COMMAND [OPTIONS]`: every skill of
 the bundle behind one command, for people and for installs without the skill folders
 (`uv tool install genmedia-skills`, `pipx install genmedia-skills`). The entry scripts of
 skill folders copied alone hand over to `genmedia-skills` when they find no runtime.
@@ -11,7 +11,9 @@ from . import __version__
 from .core import config, exit_codes
 from .skills import NAMES, load
 
-INSTALL = "`uv tool install genmedia-skills` or `pip install genmedia-skills`"
+# the clone route first: the package is not on PyPI yet
+INSTALL = ("`uv tool install --force <path of the clone>` (once it is on PyPI: `uv tool install genmedia-skills` "
+           "or `pip install genmedia-skills`)")
 
 
 def main(argv=None):
@@ -19,12 +21,21 @@ def main(argv=None):
     if argv[:1] in (["-h"], ["--help"]):
         sys.stdout.write(_help())
         return
+    if argv[:1] == ["--completion"]:
+        from .completion import script
+        from .core.errors import UsageError
+
+        try:
+            sys.stdout.write(script(argv[1] if len(argv) > 1 else "bash"))
+        except UsageError as exc:
+            _fail(exc.message, "usage", exit_codes.USAGE)
+        return
     if argv[:1] == ["--version"]:
         sys.stdout.write("genmedia-skills %s\n" % __version__)
         return
     if not argv or argv[0] not in NAMES:
         given = "missing skill" if not argv else "unknown skill %r" % argv[0]
-        _fail("%s: one of %s (see genmedia --help)" % (given, ", ".join(NAMES)), "usage", exit_codes.USAGE)
+        _fail("%s: one of %s (see genmedia-skills --help)" % (given, ", ".join(NAMES)), "usage", exit_codes.USAGE)
     try:
         skill = load(argv[0])
     except ImportError as missing:
@@ -44,7 +55,7 @@ def _help():
             summary = "(cannot load: %s)" % missing
         rows.append("  %-28s %s" % (name, summary))
     return "\n".join([
-        "Usage: genmedia SKILL COMMAND [OPTIONS]      (the same command: genmedia-skills)",
+        "Usage: genmedia-skills SKILL COMMAND [OPTIONS]",
         "",
         "Media generation skills that submit, poll, validate and save every run, so any task",
         "can be resumed from its task_id. Add --simulate to try one without a key or charges.",
@@ -52,18 +63,19 @@ def _help():
         "Skills:",
     ] + rows + [
         "",
-        "Commands of every skill: run, submit, status, wait, list (genmedia SKILL --help).",
+        "Commands of every skill: run, submit, status, wait, list (genmedia-skills SKILL --help).",
+        "Shell completion: eval \"$(genmedia-skills --completion bash)\" (or zsh) in your shell's rc file.",
         "Runs are saved under %s" % config.shown_path(config.default_artifacts_root()),
         "  (change it with GENMEDIA_ARTIFACTS_DIR or --artifacts-dir).",
         "",
-        "Example: genmedia giggle-generation-image run --simulate --prompt \"a lighthouse at dusk\"",
+        "Example: genmedia-skills giggle-generation-image run --simulate --prompt \"a lighthouse at dusk\"",
         "genmedia-skills %s" % __version__,
         "",
     ])
 
 
 def _fail(message, kind, code):
-    sys.stderr.write("genmedia: error: %s\n" % message)
+    sys.stderr.write("genmedia-skills: error: %s\n" % message)
     sys.stdout.write(json.dumps({"skill": None, "error": {"kind": kind, "message": message}, "exit_code": code},
                                 indent=2) + "\n")
     sys.exit(code)

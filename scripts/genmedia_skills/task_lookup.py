@@ -14,8 +14,23 @@ import time
 
 from .core.errors import UnknownTask, UsageError
 
+PROVIDERS = ("giggle", "kie", "creatok")
 _AGE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def checked_filters(kw):
+    """(status, provider, limit) of a listing command (list, gallery), each checked."""
+    from .core import task_status
+
+    status, provider, limit = kw.get("status_filter"), kw.get("provider"), kw.get("limit")
+    if status and status not in task_status.ALL:
+        raise UsageError("--status: %r is not one of: %s" % (status, ", ".join(task_status.ALL)))
+    if provider and provider not in PROVIDERS:
+        raise UsageError("--provider: %r is not one of: %s" % (provider, ", ".join(PROVIDERS)))
+    if limit is None or limit < 1:
+        raise UsageError("--limit: %r must be at least 1" % (limit,))
+    return status, provider, limit
 
 
 def generation_skills(only=None):

@@ -118,6 +118,28 @@ def bar(rows, width=20):
     return "[%s%s] %d/%d" % ("#" * filled, "-" * (width - filled), done, len(rows))
 
 
+_STYLE = {"succeeded": "green", "failed": "red", "rejected": "red", "canceled": "red", "unknown": "yellow"}
+
+
+def live_lines(rows, colour=False):
+    """One terminal line per item (the live progress of a batch at a terminal)."""
+    from ..command.human_summary import shown_path
+    from ..core.output_mode import paint
+    from ..core.terminal_text import for_terminal
+
+    lines = []
+    for row in rows:
+        status = row["status"].replace("_", " ")
+        detail = ", ".join(shown_path(_local(out)) for out in row["outputs"] if _local(out)) \
+            if row["status"] == "succeeded" else ""
+        if row.get("error"):
+            detail = row["error"].get("message") or row["error"].get("kind") or ""
+        lines.append("  %s %s %s  %s" % (for_terminal(row["id"])[:24].ljust(24), row["skill"][:24].ljust(24),
+                                          paint(status.ljust(12), _STYLE.get(row["status"], "cyan"), colour),
+                                          for_terminal(detail)))
+    return lines
+
+
 def overall(rows):
     statuses = {row["status"] for row in rows}
     if statuses <= {task_status.SUCCEEDED}:

@@ -11,14 +11,13 @@ from pathlib import Path
 
 from ..command import simulation
 from ..command.commands import new_job
-from ..command.progress import Progress
+from ..command.progress import Progress, clock
 from ..command.run_context import RunContext, script_invocation
 from ..core import config, exit_codes, task_status
 from ..core.errors import ConfirmationRequired
 from ..jobs import spending_gate
 from ..jobs.task_runner import Job
 from ..media import delivery
-from ..store import result_document
 from ..store.artifact_store import ArtifactStore
 from . import budget_plan, item_plan, manifest, report
 from .scheduler import Entry, Scheduler
@@ -53,7 +52,10 @@ def estimate(planned):
     priced = [_credits(item) for item in sent if _credits(item) is not None]
     return {"credits": sum(priced) if priced else None, "priced": len(priced),
             "unpriced": [item.id for item in sent if item.estimate and _credits(item) is None],
-            "submits": len(sent)}
+            "submits": len(sent),
+            # which figures the total adds up: the providers' own estimates, or local price lists
+            "sources": sorted({item.estimate["source"] for item in sent
+                               if item.estimate and item.estimate.get("source")})}
 
 
 def resume_command(path, opts, yes=False):
@@ -142,7 +144,8 @@ class BatchRun:
     def _cost_text(cost):
         if cost["credits"] is None:
             return ""
-        return ": %s credits for %d priced item(s)" % (cost["credits"], cost["priced"])
+        sources = " (%s)" % " and ".join(cost["sources"]) if cost.get("sources") else ""
+        return ": %s credits for %d priced item(s)%s" % (cost["credits"], cost["priced"], sources)
 
     def _plan_document(self, planned, cost, notes):
         return {"dry_run": True, "manifest": str(self.path), "estimate": cost, "budget": self.budget,
@@ -165,8 +168,7 @@ class BatchRun:
                 ctx.store.remember_task(job.run, item_plan.identity(item))   # found again by what it is
                 job.doc["batch"] = {"item_id": item.id, "hash": item.hash, "manifest": str(self.path)}
                 if item.estimate and spending_gate.applies(item.skill.adapter):   # as `run --yes` records it
-                    job.doc["confirmation"] = {"estimate": item.estimate, "confirmed_by": "--yes",
-                                               "confirmed_at": result_document.now_iso()}
+                    job.doc["confirmation"] = spending_gate.confirmation(item.estimate, "--yes")
                 if item.spec:
                     job.doc["delivery"] = item.spec
                 entries.append(Entry(item, ctx, job, submit=True))
@@ -214,8 +216,9 @@ class BatchRun:
     def _changed(self):
         rows = self._rows()
         line = report.summary_line(rows)
-        if self.progress.tty:   # one bar updated in place; plain lines stay short for agents' logs
-            line = "%s %s" % (report.bar(rows), line)
+        if self.progress.tty:   # one line per item and a total, redrawn in place; plain lines for logs
+            items, total = report.live_lines(rows, self.progress.colour), "%s %s" % (report.bar(rows), line)
+            self.progress.live(lambda elapsed: items + ["%s  %s" % (clock(elapsed), total)])
         self.progress.status(line, key=tuple(sorted(report.counts(rows).items())))
         self._save()
 

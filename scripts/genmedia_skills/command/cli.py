@@ -8,7 +8,7 @@ import signal
 import sys
 from typing import Optional
 
-from ..core import config, exit_codes
+from ..core import config, exit_codes, output_mode
 from ..core.errors import GenmediaError, UsageError
 from ..core.redaction import to_json
 from ..core.terminal_text import for_terminal
@@ -43,10 +43,14 @@ OUTPUT = _option("output", Optional[str], None, "--output",
                  help="Also copy the result here (a file, or a folder ending in /); several files get numbered names.")
 OVERWRITE = _option("overwrite", bool, False, "--overwrite", help="Let --output replace an existing file.")
 RESIZE = _option("resize", Optional[str], None, "--resize",
-                 help="Images: also write these sizes beside --output, e.g. 24,48,72 or @1x,@2x,@3x,hero (needs the [images] extra).")
+                 help="Images: also write these sizes (long side, px) beside --output, e.g. 24,48,72, or @1x=32,@2x,@3x "
+                      "(@1x is the size you name, else 24), hero=160 (needs the [images] extra).")
 FORMAT = _option("image_format", Optional[str], None, "--format",
                  help="Images: convert the --output file to webp, png or jpeg (needs the [images] extra).")
 DELIVERY = [OUTPUT, OVERWRITE, RESIZE, FORMAT]
+JSON = _option("json_output", bool, False, "--json",
+               help="Print the JSON document even at a terminal (default there: a short summary; "
+                    "env GENMEDIA_OUTPUT=json|human|auto).")
 MAX_CREDITS = _option("max_credits", Optional[float], None, "--max-credits",
                       help="A budget: refuse (exit 6, nothing sent) a request whose known price is above N credits "
                            "(env GENMEDIA_MAX_CREDITS).")
@@ -78,6 +82,20 @@ def emit(document):
         stream.flush()
     except (OSError, ValueError):  # EPIPE, EBADF, a closed file
         _silence_stdout()
+
+
+def _write_stdout(text):
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except (AttributeError, OSError, ValueError):
+        _silence_stdout()
+
+
+def _stop_progress(ctx):
+    progress = getattr(ctx, "progress", None)
+    if progress is not None:
+        progress.close()
 
 
 def _silence_stdout():
@@ -120,6 +138,10 @@ class SkillCLI:
         self.help = help
         # (name, handler(ctx, kw) -> (document, exit_code), [options.Param], help)
         self.extra_commands = list(extra_commands)
+        if getattr(adapter, "models_catalog", None) and "models" not in [c[0] for c in self.extra_commands]:
+            self.extra_commands.append(("models", lambda ctx, kw: (adapter.describe_models(), exit_codes.OK), [],
+                                        "Print the models as JSON: typical time, durations, every option's "
+                                        "allowed values and default."))
         self.yes = _option("yes", bool, False, "--yes",
                            help=yes_help or "Confirm a spending gate (none for this skill).")
         self.invocation = self.argv = None   # set by main()
@@ -213,13 +235,18 @@ class SkillCLI:
     def command_names(self):
         return [row[0] for row in self.commands()]
 
+    def parsed_commands(self):
+        """commands(), each also taking --json (every command of every skill)."""
+        return [(name, handler, params if "json_output" in [p.name for p in params] else list(params) + [JSON], doc)
+                for name, handler, params, doc in self.commands()]
+
     def app(self):
         """The typer app of this skill: built only for --help, errors and unusual command lines."""
         import typer
 
         app = typer.Typer(name=self.name, help=self.help + "\n\n" + EXIT_CODES_HELP, add_completion=False,
                           rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True)
-        for name, handler, params, doc in self.commands():
+        for name, handler, params, doc in self.parsed_commands():
             app.command(name, help=doc, epilog=EXIT_CODES_HELP)(self._command(name, handler, params, typer))
         return app
 
@@ -234,7 +261,10 @@ class SkillCLI:
             return exit_codes.OK
 
         command.__name__ = name
-        command.__signature__ = inspect.Signature([as_param(p).to_inspect(typer) for p in params])
+        params = [as_param(p) for p in params]
+        if "json_output" not in [p.name for p in params]:   # also for skills that build their own app()
+            params.append(JSON)
+        command.__signature__ = inspect.Signature([p.to_inspect(typer) for p in params])
         return command
 
     def main(self, argv=None, invocation=None):
@@ -269,6 +299,7 @@ class SkillCLI:
                 pass
         argv = sys.argv[1:] if argv is None else argv
         self.invocation, self.argv = invocation, list(argv)
+        self.for_people = output_mode.human(output_mode.argv_forces_json(argv))
         self._outcome = None
         code = self._parse(argv)
         if self._outcome is not None and code == exit_codes.OK:
@@ -279,7 +310,7 @@ class SkillCLI:
         if not argv:  # decided here: click < 8.2 (all Python 3.9 gets) would print help, exit 0
             names = self.command_names()
             return self._error(UsageError("missing command: one of %s (see --help)" % ", ".join(names)))
-        for name, handler, params, _ in self.commands():   # a plain command line: no typer needed
+        for name, handler, params, _ in self.parsed_commands():   # a plain command line: no typer needed
             if name == argv[0]:
                 values = fast_parse(params, argv[1:])
                 if values is not None:
@@ -301,7 +332,7 @@ class SkillCLI:
         try:
             command = typer.main.get_command(self.app())
             prog = self.name
-            if self.invocation:   # "genmedia giggle-generation-image" in usage lines
+            if self.invocation:   # "genmedia-skills giggle-generation-image" in usage lines
                 prog = " ".join([os.path.basename(self.invocation[0])] + self.invocation[1:])
             code = command.main(args=argv, prog_name=prog, standalone_mode=False)
             return code if isinstance(code, int) else exit_codes.OK
@@ -314,14 +345,16 @@ class SkillCLI:
     def _execute(self, handler, kw):
         ctx = None
         try:
+            output_mode.env_mode()   # a mistyped GENMEDIA_OUTPUT is named, not ignored
             problem = _undecodable_option(kw)
             if problem:
                 raise UsageError(problem)
             ctx = self.make_context(kw)
             document, code = handler(ctx, kw)
-            emit(document)
+            _stop_progress(ctx)   # the live line ends before the summary or the document
+            summarized = self._emit(document)
             error = document.get("error") if isinstance(document, dict) else None
-            if error and code in ENDS_IN_ERROR:   # the run's own error, as the last stderr line
+            if error and code in ENDS_IN_ERROR and not summarized:   # the run's own error, as the last stderr line
                 self._say_error(error.get("message") or error.get("kind") or "failed")
             return code
         except GenmediaError as exc:
@@ -334,6 +367,19 @@ class SkillCLI:
             if ctx is not None:
                 ctx.close()
 
+    def _emit(self, document):
+        """The summary for a person at a terminal (True), else the JSON document (False)."""
+        if getattr(self, "for_people", False):
+            from . import human_summary
+
+            text = human_summary.render(document, colour=output_mode.colour_allowed(sys.stdout),
+                                        gallery=human_summary.gallery_command(self.invocation))
+            if text is not None:
+                _write_stdout(text)
+                return True
+        emit(document)
+        return False
+
     def _say_error(self, message):
         try:
             sys.stderr.write("%s: error: %s\n" % (self.name, _one_line(message)))
@@ -344,7 +390,7 @@ class SkillCLI:
     def _error(self, exc):
         message = _one_line(exc.message)
         self._say_error(message)
-        emit({"skill": self.name, "error": dict(exc.to_dict(), message=message), "exit_code": exc.exit_code})
+        self._emit({"skill": self.name, "error": dict(exc.to_dict(), message=message), "exit_code": exc.exit_code})
         return exc.exit_code
 
 

@@ -167,6 +167,10 @@ def run(ctx, prepared, *, timeout, submit_only=False):
     confirmation, stop = spending_gate.check(ctx, prepared)
     if stop is not None:  # not confirmed: no run, nothing sent
         return stop, exit_codes.NEEDS_CONFIRMATION
+    if confirmation is not None:   # the gate's figure (the provider's own, where it gave one) is the better price
+        price, stop = budget.check(ctx, prepared)
+        if stop is not None:
+            return stop, exit_codes.NEEDS_CONFIRMATION
     if not submit_only:
         http.start_deadline(timeout)   # --timeout counts from here (a person may have answered a prompt)
     job = new_job(ctx, prepared, price=price)

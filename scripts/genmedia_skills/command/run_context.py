@@ -39,6 +39,11 @@ class RunContext:
     def poll_scale(self):
         return config.poll_scale(self.simulated)
 
+    @property
+    def time_scale(self):
+        """Wall seconds per provider second: the simulator's clock under --simulate."""
+        return config.sim_time_scale() if self.simulated else 1.0
+
     def credentials(self):
         """Where to send and with which key; AuthError (exit 3) when the key is missing."""
         adapter = self.adapter
@@ -105,6 +110,7 @@ class RunContext:
         return " ".join(shlex.quote(part) for part in self.invocation + list(args))
 
     def close(self):
+        self.progress.close()
         if self._http is not None:
             self._http.session.close()
         if self._simulator is not None and self._owns_simulator:

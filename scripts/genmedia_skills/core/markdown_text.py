@@ -47,6 +47,15 @@ def link(label, url):
     return "[%s](%s)" % (text(label), target)
 
 
+def short_url(url, width=48):
+    """A long signed URL as a person needs to see it: host/…/file name."""
+    rest = str(url).split("://", 1)[-1].split("?", 1)[0]
+    host, _, path = rest.partition("/")
+    name = path.rsplit("/", 1)[-1]
+    text = "%s/%s%s" % (host, "…/" if "/" in path else "", name)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def local_link(label, relative_path, image=False):
     """A link (or an inline image) to a file of the run, by its relative path."""
     return "%s[%s](%s)" % ("!" if image else "", text(label), quote(str(relative_path), safe="/._-~"))

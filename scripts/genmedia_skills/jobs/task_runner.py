@@ -132,6 +132,7 @@ class Job:
         uploads or rate-limit waits); if it raises, nothing is sent."""
         ctx = self.ctx
         self.save()  # the intent, before anything leaves the machine
+        ctx.progress.phase("submitting")
         http = ctx.http if before_send is None else _SendWatch(ctx.http, prepared, before_send)
         try:
             task_id = ctx.adapter.submit(http, prepared, self.record_task_id)
@@ -265,6 +266,7 @@ class Job:
             result_expiry.review(self.doc)
             self.set_next()
             self.save()
+            self.ctx.progress.phase(self._phase())   # the live line ends on the outcome, not the download
             return exit_codes.STILL_RUNNING if self.downloads_cut_short else exit_codes.OK
         self.save()
         return exit_codes.TASK_FAILED
@@ -307,6 +309,19 @@ class Job:
                                               ", ".join(progress.get("completed_steps") or []) or "none")
         return line + ", %ds" % seconds
 
+    def _phase(self):
+        """The live line's phase: queued, running, running step X, 40%."""
+        doc = self.doc
+        text = doc["status"].replace("_", " ")
+        if doc.get("provider_status") and doc["provider_status"] != doc["status"]:
+            text += " (%s)" % doc["provider_status"]
+        progress = doc.get("progress") or {}
+        if progress.get("percent") is not None:
+            text += ", %s%%" % progress["percent"]
+        elif progress.get("current_step"):
+            text += ", step %s" % progress["current_step"]
+        return text
+
     def provider_elapsed(self):
         """Provider seconds since the submit (None before it): the poll schedule's clock."""
         submitted = _epoch(self.doc.get("submitted_at"))
@@ -323,6 +338,8 @@ class Job:
         schedule = ctx.adapter.schedule(self.doc.get("model"))
         submitted = _epoch(self.doc.get("submitted_at"))
         scale = ctx.poll_scale
+        ctx.progress.phase("waiting for %s" % self.doc["task_id"],
+                           expected=tuple(ctx.time_scale * s for s in schedule.expected))
         failures = 0
         rng = random.Random()
         since = (time.time() - submitted) / scale if submitted else None
@@ -346,7 +363,8 @@ class Job:
                 code = None
             if code is not None:
                 return code
-            ctx.progress.status(self._status_line(time.monotonic() - start), key=self._status_key())
+            ctx.progress.status(self._status_line(time.monotonic() - start), key=self._status_key(),
+                                phase=self._phase())
             remaining = deadline - time.monotonic()
             if remaining <= 0 or out_of_time:
                 self.doc["error"] = None

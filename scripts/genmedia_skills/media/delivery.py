@@ -38,10 +38,38 @@ def spec(output, *, overwrite=False, resize=None, fmt=None, base=None, check_exi
     # resolved now (symlinks followed): the write checks that no folder on the way has
     # become a link since (see _write)
     target = os.path.realpath(str(path)) + (os.sep if folder else "")
+    if base is None and not os.path.isabs(os.path.expanduser(output)):
+        _refuse_inside_bundle(field, output, target)
     if check_exists and not overwrite and not is_folder(target) and os.path.exists(target):
         raise UsageError("%s: %s already exists; %s to replace it (nothing was sent)"
                          % (field, target, overwrite_hint))
     return {"output": target, "overwrite": bool(overwrite), "resize": sizes, "format": fmt, "resolved": True}
+
+
+def installed_bundles():
+    """Folders an installer owns and replaces on update: this bundle unless it is the project's
+    development checkout, and the skill folder the running entry script sits in."""
+    import sys
+
+    from ..core import config
+
+    found = []
+    if not config.development_checkout() and (config.BUNDLE_ROOT / "skills").is_dir():
+        found.append(config.BUNDLE_ROOT)
+    script = Path(os.path.abspath(sys.argv[0] or "."))
+    skill_dir = script.parent.parent
+    if script.parent.name == "scripts" and (skill_dir / "SKILL.md").is_file() \
+            and not config.development_checkout(skill_dir.parent.parent):
+        found.append(skill_dir)
+    return found
+
+
+def _refuse_inside_bundle(field, output, target):
+    for bundle in installed_bundles():
+        if os.path.realpath(target).startswith(os.path.realpath(str(bundle)) + os.sep):
+            raise UsageError("%s: %s would be written inside the installed skill folder %s, which updates "
+                             "replace; run the command from your project's folder, or give an absolute path "
+                             "(nothing was sent)" % (field, output, bundle))
 
 
 def is_folder(target):

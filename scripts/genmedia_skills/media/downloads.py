@@ -60,8 +60,9 @@ def _first_bytes(chunks, want):
     return b"".join(taken)[:want], taken
 
 
-def download(http, url, dest_dir, stem, *, kind, max_bytes):
-    """Fetch `url` to dest_dir/stem.<ext>; returns {path, sha256, bytes, content_type}."""
+def download(http, url, dest_dir, stem, *, kind, max_bytes, on_bytes=None):
+    """Fetch `url` to dest_dir/stem.<ext>; returns {path, sha256, bytes, content_type}.
+    `on_bytes(done, total or None)` hears of each chunk written (the live progress line)."""
     problem = scheme_problem(url)
     if problem:   # file://, ftp:, data: — nothing to retry
         raise (Unusable if unusable_url(url) else DownloadError)(problem)
@@ -81,7 +82,8 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes):
         if not (ctype.startswith(kind + "/") or ctype == "application/octet-stream"):
             raise DownloadError("expected %s/*, got content type %r" % (kind, ctype or "none"))
         declared = resp.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > max_bytes:
+        total = int(declared) if declared and declared.isdigit() else None
+        if total is not None and total > max_bytes:
             raise DownloadError("file is %s bytes; the limit is %d" % (declared, max_bytes))
         chunks = http.chunks(resp, CHUNK)   # deadline-aware reads
         head, taken = _first_bytes(chunks, media_types.SNIFF_BYTES)
@@ -101,6 +103,8 @@ def download(http, url, dest_dir, stem, *, kind, max_bytes):
                         raise DownloadError("file exceeds the limit of %d bytes" % max_bytes)
                     digest.update(chunk)
                     handle.write(chunk)
+                    if on_bytes is not None:
+                        on_bytes(size, total)
             os.replace(str(part), str(target))
         except BaseException:
             with contextlib.suppress(OSError):
@@ -141,9 +145,14 @@ def fetch_outputs(http, outputs, dest_dir, max_bytes, progress, refresh=None):
         n = numbers[out["kind"]] = numbers.get(out["kind"], 0) + 1   # video-1, image-1 (its thumbnail)
         if out.get("path") and os.path.isfile(out["path"]):
             continue
+        label = "downloading %s %d" % (out["kind"], n)
+        progress.phase(label)
+
+        def on_bytes(done, total, label=label):
+            progress.phase("%s: %s" % (label, _bytes_text(done, total)))
         try:
             got = download(http, out["url"], dest_dir, "%s-%d" % (out["kind"], n), kind=out["kind"],
-                           max_bytes=max_bytes)
+                           max_bytes=max_bytes, on_bytes=on_bytes)
         except OutOfTime:
             out["download_error"] = "--timeout ran out during the download; `wait` or `status` fetches it"
             progress.warn("--timeout ran out while downloading %s %d; resume with `wait`" % (out["kind"], n))
@@ -172,3 +181,12 @@ def fetch_outputs(http, outputs, dest_dir, max_bytes, progress, refresh=None):
         out.update(got)
         progress.say("saved %s" % got["path"])
     return True
+
+
+def _bytes_text(done, total):
+    def size(n):
+        for unit in ("bytes", "KB", "MB", "GB"):
+            if n < 1024 or unit == "GB":
+                return ("%d %s" % (n, unit)) if unit == "bytes" else "%.1f %s" % (n, unit)
+            n /= 1024.0
+    return "%s/%s" % (size(done), size(total)) if total else size(done)

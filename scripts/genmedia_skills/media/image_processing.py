@@ -4,8 +4,10 @@ Pillow is an optional extra (`pip install 'genmedia-skills[images]'`); it is imp
 only when a resize or a conversion is asked for, and its absence is a one-line usage
 error raised before anything is sent (`require_pillow`).
 
-Sizes are the long side in pixels, named as the asset pipelines name them:
-`@1x`=24, `@2x`=48, `@3x`=72, `hero`=160, or any `name=PX`, or a bare `PX`.
+Sizes are the long side in pixels, named as the asset pipelines name them: scale
+factors `@1x`, `@2x`, `@3x` (any `@Nx`) of a base size, `hero`=160, any `name=PX`, or a bare
+`PX`. The base is the size the user names for @1x (`@1x=32,@2x,@3x` gives 32, 64, 96);
+without one it is 24 (an app icon's @1x).
 """
 
 import importlib
@@ -13,8 +15,13 @@ import re
 
 from ..core.errors import UsageError
 
-EXTRA_HINT = "pip install 'genmedia-skills[images]'"
-NAMED_SIZES = {"@1x": 24, "@2x": 48, "@3x": 72, "hero": 160}
+# every install route, since the runtime may live in a uv tool or pipx venv that `pip` does not reach
+EXTRA_HINT = ("add the [images] extra where the runtime is installed: uv tool install '<path of the clone>[images]' "
+              "(or 'genmedia-skills[images]'), pipx inject genmedia-skills Pillow, or pip install "
+              "'genmedia-skills[images]' (a checkout: .venv/bin/pip install -e '.[images]')")
+NAMED_SIZES = {"hero": 160}
+DEFAULT_BASE = 24   # @1x when the user names no base size
+_SCALE = re.compile(r"^@(\d+(?:\.\d+)?)x$")
 FORMATS = {"webp": ".webp", "png": ".png", "jpeg": ".jpg"}
 EXTENSION_FORMATS = {".webp": "webp", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 _NAME = re.compile(r"^[@A-Za-z0-9_-]{1,32}$")
@@ -42,7 +49,9 @@ def parse_sizes(field, value):
         if not isinstance(parts, list):
             raise UsageError("%s: %r is not a list of sizes; e.g. 24,48,72 or @1x,@2x,hero or icon=96"
                              % (field, value))
-        pairs = [_one_size(field, part) for part in parts]
+        named = [_one_size(field, part) for part in parts]
+        base = next((px for name, px in named if name == "@1x" and px is not None), DEFAULT_BASE)
+        pairs = [(name, _scaled(field, name, base) if px is None else px) for name, px in named]
     sizes = []
     for name, px in pairs:
         if not isinstance(name, str) or not _NAME.match(name):
@@ -61,13 +70,23 @@ def _one_size(field, part):
     text = str(part).strip()
     if text in NAMED_SIZES:
         return text, NAMED_SIZES[text]
+    if _SCALE.match(text):
+        return text, None   # a scale of the base size, known once every part is read
     name, eq, px = text.partition("=")
     if not eq:
         name, px = text, text
     if not px.strip().isdigit():
-        raise UsageError("%s: %r is not a size; allowed: pixels (24), a named size (%s) or name=PX"
-                         % (field, text, ", ".join(NAMED_SIZES)))
+        raise UsageError("%s: %r is not a size; allowed: pixels (24), a scale of the @1x size (@1x=32,@2x,@3x; "
+                         "@1x is %d unless named), hero (160) or name=PX" % (field, text, DEFAULT_BASE))
     return name.strip(), int(px)
+
+
+def _scaled(field, name, base):
+    """`@Nx` in pixels: N times the @1x size."""
+    px = base * float(_SCALE.match(name).group(1))
+    if px != int(px):
+        raise UsageError("%s: %s of a %d px @1x is %g px, not whole pixels; name another @1x size" % (field, name, base, px))
+    return int(px)
 
 
 def parse_format(field, value):

@@ -67,19 +67,25 @@ def _from_base64(option, text):
     return Reference("base64", compact, {"type": "base64", "sha256": digest, "bytes": len(data)})
 
 
-def _from_file(option, raw_path):
-    path = Path(os.path.expanduser(raw_path))
+def read_file(option, shown, path, limit):
+    """The bytes of the local file `path` given to `option` (as `shown`); UsageError naming
+    both when it is not a regular file, is larger than `limit` or cannot be read."""
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise UsageError("%s: %s is not a regular file" % (option, raw_path))
-        if size > MAX_FILE_BYTES:
-            raise UsageError("%s: %s is %d bytes; the limit is %d" % (option, raw_path, size, MAX_FILE_BYTES))
-        data = path.read_bytes()
+            raise UsageError("%s: %s is not a regular file" % (option, shown))
+        if size > limit:
+            raise UsageError("%s: %s is %d bytes; the limit is %d" % (option, shown, size, limit))
+        return path.read_bytes()
     except UsageError:
         raise
     except OSError as exc:
-        raise UsageError("%s: cannot read file %s (%s)" % (option, raw_path, exc.strerror or exc)) from None
+        raise UsageError("%s: cannot read file %s (%s)" % (option, shown, exc.strerror or exc)) from None
+
+
+def _from_file(option, raw_path):
+    path = Path(os.path.expanduser(raw_path))
+    data = read_file(option, raw_path, path, MAX_FILE_BYTES)
     _checked_image(option, data, raw_path)
     record = {"type": "file", "path": str(path.resolve()), "sha256": hashlib.sha256(data).hexdigest(),
               "bytes": len(data)}

@@ -8,7 +8,7 @@ task id alone is enough.
 import sys
 from typing import Optional
 
-from ..core import exit_codes, task_status
+from ..core import exit_codes, output_mode
 from ..command.cli import (
     ARTIFACTS,
     DELIVERY,
@@ -55,17 +55,10 @@ class _Context:
 
 def _list(ctx, kw):
     from ..command.commands import run_summary
-    from ..core.errors import UsageError
     from ..store import run_index
-    from ..task_lookup import generation_skill_names, newest_first, since_stamp
+    from ..task_lookup import checked_filters, generation_skill_names, newest_first, since_stamp
 
-    status, provider, limit = kw["status_filter"], kw["provider"], kw["limit"]
-    if status and status not in task_status.ALL:
-        raise UsageError("--status: %r is not one of: %s" % (status, ", ".join(task_status.ALL)))
-    if provider and provider not in PROVIDERS:
-        raise UsageError("--provider: %r is not one of: %s" % (provider, ", ".join(PROVIDERS)))
-    if limit < 1:
-        raise UsageError("--limit: %r must be at least 1" % (limit,))
+    status, provider, limit = checked_filters(kw)
     names = [name for name in generation_skill_names(kw["skill"])   # skills are named <provider>-...
              if not provider or name.split("-")[0] == provider]
     rows = []
@@ -84,7 +77,7 @@ def _list(ctx, kw):
                 break
     except OSError as exc:
         raise ctx.unreadable(exc) from None
-    _table(rows, kw.get("quiet"))
+    _table(rows, kw.get("quiet") or output_mode.human(kw.get("json_output")))
     return rows, exit_codes.OK
 
 
@@ -103,7 +96,8 @@ def _spend(ctx, kw):
 
 
 def _table(rows, quiet):
-    """A readable table for a person at a terminal; agents read the JSON on stdout."""
+    """A readable table on stderr at a terminal while stdout carries the JSON (`| jq`); with a
+    terminal on stdout too, the summary there is the table."""
     try:
         if quiet or not sys.stderr.isatty():
             return
@@ -115,6 +109,20 @@ def _table(rows, quiet):
         lines.append("%-19s %-26s %-10s %-38s %s" % ((row["created_at"] or "")[:19].replace("T", " "), row["skill"],
                                                     row["status"], row["task_id"] or "-", prompt[:40]))
     sys.stderr.write("\n".join(lines) + "\n")
+
+
+BATCH = _option("batch", Optional[str], None, "--batch",
+                help="Only the items of this batch manifest (its path).")
+GALLERY_OUT = _option("out", Optional[str], None, "--out",
+                      help="Where to write the page (default: gallery.html in the artifact root).")
+OPEN = _option("open_page", bool, False, "--open", help="Open the page in the web browser.")
+GALLERY_LIMIT = _option("limit", int, 200, "--limit", help="At most this many runs (newest first).")
+
+
+def _gallery(ctx, kw):
+    from ..gallery import write_gallery
+
+    return write_gallery(ctx.store, kw), exit_codes.OK
 
 
 def _show(ctx, kw):
@@ -164,6 +172,10 @@ class TasksCLI(SkillCLI):
              "Ask once how a task is doing, through the skill that made it."),
             ("wait", _routed("cmd_wait"), [TASK_ID, SKILL_FILTER, TIMEOUT, YES, DOWNLOAD] + DELIVERY + common,
              "Resume waiting for a task until it finishes or --timeout, through the skill that made it."),
+            ("gallery", _gallery, [SKILL_FILTER, PROVIDER, STATUS, SINCE, BATCH, GALLERY_LIMIT, GALLERY_OUT, OPEN,
+                                   ARTIFACTS, QUIET],
+             "Write one HTML page of the runs (images, playable video and audio, prompts, costs, resume "
+             "commands); --open opens it. Nothing is sent."),
             ("spend", _spend, [SINCE, SKILL_FILTER, PROVIDER, SIMULATED, ARTIFACTS, QUIET],
              "What your runs on this machine cost, by provider, skill, day and batch; unknown costs counted."),
         ]

@@ -102,3 +102,44 @@ def check(doc):
     if problems:
         raise GenmediaError("internal error: result.json would not match its schema: " + "; ".join(problems))
     return doc
+
+
+PROMPT_KEYS = ("prompt", "text")          # what the user asked for, in the request body
+SUMMARY_KEYS = ("title", "lyrics")        # what stands for it when there is no prompt
+HIDDEN_KEYS = ("model", "callBackUrl", "callback_url")   # shown elsewhere, or of no interest to a reader
+
+
+def prompt_and_parameters(doc):
+    """(prompt or None, {parameter: value}) of a run's request, whatever the provider's body
+    looks like (KIE's jobs API nests the input under `input`)."""
+    body = (doc.get("request") or {}).get("body") or {}
+    flat = {}
+    for key, value in body.items():
+        if key == "input" and isinstance(value, dict):
+            flat.update(value)
+        else:
+            flat[key] = value
+    used = next((k for k in PROMPT_KEYS + SUMMARY_KEYS if flat.get(k)), None)
+    params = {k: v for k, v in flat.items()
+              if k != used and k not in HIDDEN_KEYS and v is not None and v != [] and v != {}}
+    return (flat[used] if used else None), params
+
+
+def cost_text(doc):
+    """What the run cost or was estimated to cost, as the run records it; None if it does not."""
+    cost = doc.get("cost")
+    if isinstance(cost, dict):
+        amount = cost.get("credits", cost.get("amount"))
+        if amount is not None:
+            return "%s %s" % (amount, cost.get("currency") or cost.get("unit") or "credits")
+    elif isinstance(cost, (int, float)) and not isinstance(cost, bool):
+        return "%g credits" % cost
+    credits = doc.get("credits")
+    if isinstance(credits, dict) and credits:
+        return ", ".join("%s %s" % (k, v) for k, v in sorted(credits.items()) if v is not None)
+    est = (doc.get("confirmation") or {}).get("estimate") or doc.get("estimate") or {}
+    if isinstance(est, dict) and est.get("credits") not in (None, "unknown"):
+        return "%s %s (estimate)" % (est["credits"], est.get("currency") or "credits")
+    return None
+
+

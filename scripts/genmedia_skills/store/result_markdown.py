@@ -7,7 +7,8 @@ result.md is opened in viewers that render HTML and follow links.
 import os
 
 from . import run_cost
-from ..core.markdown_text import code_block, link, local_link, text
+from ..core.markdown_text import code_block, link, link_target, local_link, short_url, text
+from .result_document import prompt_and_parameters
 
 _STATUS_LINE = {
     "succeeded": "Succeeded",
@@ -25,8 +26,28 @@ def _cell(value):
     return text(value)
 
 
+class _Links:
+    """Reference-style links: the text says what a link is, and the long signed URLs wait
+    at the end of the file (`[1]: https://...`), verbatim, out of the reader's way."""
+
+    def __init__(self):
+        self.targets = []
+
+    def __call__(self, label, url):
+        target = link_target(url)
+        if target is None:
+            return link(label, url)   # not a web link: shown as inert text
+        if target not in self.targets:
+            self.targets.append(target)
+        return "[%s][%d]" % (text(label), self.targets.index(target) + 1)
+
+    def definitions(self):
+        return ["[%d]: %s" % (n, target) for n, target in enumerate(self.targets, 1)]
+
+
 def render(doc):
-    body = (doc.get("request") or {}).get("body") or {}
+    links = _Links()
+    prompt, params = prompt_and_parameters(doc)
     lines = ["# %s: %s" % (text(doc["skill"]), text(_STATUS_LINE.get(doc["status"], doc["status"]))), ""]
     if doc.get("simulated"):
         lines += ["> Simulated run (built-in simulator): no provider was called and nothing was charged.", ""]
@@ -34,15 +55,15 @@ def render(doc):
     rows = [("status", doc["status"] + (" (provider: %s)" % doc["provider_status"] if doc.get("provider_status") else "")),
             ("task_id", doc.get("task_id") or "none"), ("provider", doc["provider"]),
             ("model", doc.get("model") or "")]
-    for key in ("prompt", "text", "aspect_ratio", "resolution", "generate_count", "duration", "watermark",
-                "n", "orientation", "seconds", "definition"):
-        if key in body:
-            rows.append((key, body[key]))
+    if prompt:
+        rows.append(("prompt", prompt))
+    rows += [(key, _compact(value)) for key, value in params.items()]
     confirmation = doc.get("confirmation")
     if confirmation:  # the spending gate the user passed
         est = confirmation["estimate"]
-        rows.append(("estimated cost", "%s %s, confirmed by %s" % (est.get("credits"), est.get("currency") or "credits",
-                                                                  confirmation["confirmed_by"])))
+        source = " (%s)" % confirmation["source"] if confirmation.get("source") else ""
+        rows.append(("estimated cost", "%s %s%s, confirmed by %s" % (est.get("credits"), est.get("currency") or "credits",
+                                                                    source, confirmation["confirmed_by"])))
     if doc.get("cost"):
         rows.append(("cost", run_cost.describe(doc["cost"])))
     rows += [("run", doc["run_id"]), ("created", doc["created_at"]), ("updated", doc["updated_at"])]
@@ -51,14 +72,16 @@ def render(doc):
     if refs:
         lines += ["", "## References", ""]
         for ref in refs:
-            shown = ref.get("value") or ref.get("path") or ref.get("object_key") or "inline base64"
+            value = ref.get("value")
+            shown = value if value and not link_target(value) else ref.get("path") or ref.get("object_key")
+            shown = _cell(shown) if shown else links(short_url(value), value) if value else "inline base64"
             if ref.get("path") and ref.get("object_key"):
                 shown += " (uploaded as %s)" % ref["object_key"]
             extra = " (sha256 %s…, %d bytes)" % (ref["sha256"][:12], ref["bytes"]) if "sha256" in ref else ""
             if ref.get("uploaded_url"):
                 extra += ", uploaded%s: %s" % (" (reused)" if ref.get("reused_upload") else "",
-                                               text(ref["uploaded_url"]))
-            lines.append("- %s: %s%s" % (text(ref["type"]), _cell(shown), extra))
+                                               links(short_url(ref["uploaded_url"]), ref["uploaded_url"]))
+            lines.append("- %s: %s%s" % (text(ref["type"]), shown, extra))
     progress, payment = doc.get("progress"), doc.get("payment")
     if doc.get("credits"):
         lines += ["", "Credits: %s" % text(", ".join("%s %s" % (k, v) for k, v in sorted(doc["credits"].items())
@@ -90,7 +113,7 @@ def render(doc):
             expiry = ""
             if out.get("expires_at"):
                 expiry = ", expired at %s" % out["expires_at"] if out.get("expired") else ", expires %s" % out["expires_at"]
-            lines.append("- " + link("%s (signed link%s)" % (label, expiry or ", expires"), out["url"]))
+            lines.append("- " + links("%s (signed link%s)" % (label, expiry or ", expires"), out["url"]))
             facts = ["%s %s" % (key.replace("_", " "), out[key]) for key in ("title", "provider_id", "duration")
                      if out.get(key) not in (None, "")]
             if facts:   # e.g. a song's title and the audioId its follow-ups take
@@ -115,4 +138,16 @@ def render(doc):
         lines += ["", "## Resume", ""] + code_block(doc["next"])
     if doc.get("notes"):
         lines += ["", "## Notes", ""] + ["- " + text(n) for n in doc["notes"]]
+    if links.targets:
+        lines += [""] + links.definitions()
     return "\n".join(lines) + "\n"
+
+
+def _compact(value):
+    """A parameter as one table cell: lists joined, long values cut (the JSON has them whole)."""
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        value = ", ".join("%s %s" % (k, v) for k, v in value.items())
+    value = str(value)
+    return value if len(value) <= 160 else value[:159] + "…"

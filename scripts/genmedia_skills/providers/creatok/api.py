@@ -1,21 +1,21 @@
 """CreatOK Open Skills: auth, the {code, msg, data} envelope, submit, task status.
 
-Contract: shared/contracts/creatok-and-kie.md part A. Bearer key from CREATOK_API_KEY;
-success is `code == 0`. The HTTP status is read before the body (an HTML 502 is a
-transport error with its status, never "invalid response"); 401 is a rejected key,
-404 on status an unknown task. Status words: succeeded and failed are terminal,
-cancelled/canceled mean canceled, anything else is still running (noted).
+Contract: shared/contracts/creatok-cli.md (CreatOK's own CLI; it wins over
+creatok-and-kie.md part A). Bearer key from CREATOK_API_KEY plus our client headers;
+answers are read by envelope.py (HTTP status, business codes, schema). Status words:
+succeeded and failed are terminal, cancelled/canceled mean canceled, anything else is
+still running (noted); `task_type` is optional at CreatOK, and always sent.
 """
 
 import re
 
-from ...validation import catalog
+from ... import __version__
 from ...core import task_status
-from ...core.errors import ProviderError, TaskFailed, UnknownTask
-from ...jobs.poll_schedule import PollSchedule
-from ...http.prepared_request import Prepared
+from ...core.errors import ProviderError, TaskFailed, UnknownTask, UsageError
 from ...core.task_status import Snapshot
-from . import capabilities, upload
+from ...jobs.poll_schedule import PollSchedule
+from ...validation import catalog
+from . import assets, capabilities, estimate
 from .envelope import KEYS_PAGE, unwrap
 
 BASE = "/api/open/skills"
@@ -30,25 +30,6 @@ STATUS_TABLE = {
     "canceled": task_status.CANCELED,
 }
 _MODERATION = re.compile(r"(?i)safety|moderat|sensitive|policy")
-
-
-class CreatOKPrepared(Prepared):
-    """A request plus what the spending gate shows: local files are uploaded at submit time
-    and their object keys replace the placeholders in `body[keys_field]`."""
-
-    def __init__(self, path, body, *, schema, model, references, keys_field, estimate, task_type):
-        if references:
-            body[keys_field] = [placeholder(r) for r in references]
-        super().__init__(path, body, schema=schema, model=model, references=references,
-                         notes=["CreatOK task type: %s" % task_type])
-        self.keys_field = keys_field
-        self.estimate = estimate
-
-
-def placeholder(ref):
-    if isinstance(ref, upload.ObjectKey):
-        return ref.key
-    return "<uploaded at submit: %s, sha256 %s>" % (ref.path.name, ref.record["sha256"][:16])
 
 
 def error_text(error):
@@ -74,24 +55,28 @@ class CreatOKGeneration:
     timing = None          # catalog of typical generation times
 
     def headers(self, api_key):
-        return {"Authorization": "Bearer " + api_key}
+        # who is calling, as CreatOK's own CLI says it (X-Creatok-Client: cli)
+        return {"Authorization": "Bearer " + api_key, "X-Creatok-Client": "genmedia-skills",
+                "X-Creatok-Client-Version": __version__}
 
     def schedule(self, model):
         return PollSchedule(catalog.expected_seconds(self.timing, model), grace=15.0)
 
-    def estimate(self, prepared):
-        return dict(prepared.estimate)
+    def estimate(self, prepared, upload=False):
+        """What the gate shows: CreatOK's credits-estimate for exactly this request (`upload`:
+        local files become assets first, so their keys are in it), else the local price."""
+        return estimate.for_request(prepared, upload)
 
     def price(self, prepared):
-        """The run cost hook before the submit: CreatOK's own price for this request (the
-        estimate its gate shows and the user confirms); "unknown" where it lists none."""
-        est = prepared.estimate or {}
-        basis = est.get("basis") or "CreatOK estimate"
-        if est.get("source"):
-            basis = "%s (%s)" % (basis, est["source"])
+        """The run cost hook before the submit: the figure the gate showed, labelled by where it
+        comes from: CreatOK's own credits-estimate, or (before the gate asked it, or when its
+        endpoint failed) the local price list, an estimate of ours."""
+        est = getattr(prepared, "gate_estimate", None) or prepared.estimate or {}
+        source = "provider_estimate" if est.get("source") == estimate.SERVER else "table_estimate"
+        basis = est.get("basis") or "CreatOK's price list"
         credits = est.get("credits")
         return {"credits": credits if not isinstance(credits, str) else None, "currency": est.get("currency"),
-                "source": "provider_estimate", "basis": "CreatOK: " + basis}
+                "source": source, "basis": "CreatOK: " + basis}
 
     def models(self, ctx):
         """The `models` command: this kind's models, limits and prices."""
@@ -100,19 +85,20 @@ class CreatOKGeneration:
                 "models": section["models"]}
 
     def submit(self, http, prepared, record_task_id=None):
-        """Upload local references (their keys go into the body), then POST once."""
-        keys = [upload.upload(http, ref) for ref in prepared.references]
-        if keys:
-            prepared.body[prepared.keys_field] = keys
+        """Local media become assets (their keys go into the body), then one POST."""
+        prepared.body = prepared.resolved_body(http, upload=True)[0]
         resp = http.submit_json(prepared.path, prepared.body)
         try:
             return unwrap(resp, "creatok/submit.response.json", "submit")["task_id"]
-        except ProviderError as exc:
+        except (ProviderError, UsageError) as exc:
             if exc.kind == "rejected" and exc.http_status == 400:
                 capabilities.forget()   # the limits may have changed: fetch them afresh next time
+            if exc.kind in ("upload_expired", "media_input_unavailable", "asset_required"):
+                assets.forget_all(prepared.account, prepared.media_keys())   # upload afresh next time
             raise
 
     def query(self, http, task_id):
+        # task_type is optional at CreatOK; we always know it, and it routes the lookup
         resp = http.get_json(STATUS_PATH, params={"task_id": task_id, "task_type": self.task_type})
         data = unwrap(resp, "creatok/task-status.response.json", "%s status" % self.kind, not_found=UnknownTask)
         word = data["status"]

@@ -30,9 +30,13 @@ _current = {}          # the cache file this process read or wrote
 MAX_CACHE_BYTES = 4 * 1024 * 1024   # the answer is tens of kilobytes
 
 
+def account(creds):
+    """Who is asking where, without the key: names per-user caches (capabilities, assets)."""
+    return hashlib.sha256(("%s\n%s" % (creds.base_url, creds.api_key)).encode("utf-8")).hexdigest()[:32]
+
+
 def _cache_file(creds):
-    digest = hashlib.sha256(("%s\n%s" % (creds.base_url, creds.api_key)).encode("utf-8")).hexdigest()[:32]
-    return config.cache_dir() / "creatok" / ("capabilities-%s.json" % digest)
+    return config.cache_dir() / "creatok" / ("capabilities-%s.json" % account(creds))
 
 
 def _digest(answer):

@@ -1,4 +1,5 @@
-"""What a CreatOK request will cost, from the capabilities' pricing (contract A5).
+"""What a CreatOK request costs by the capabilities' price list: the gate's fallback when
+CreatOK's own estimate (estimate.py) cannot be had.
 
 Image: by_resolution[resolution] x n. Video: the exact (definition, seconds,
 orientation) entry. Anything not priced is "unknown" (never a guess).
@@ -15,6 +16,8 @@ def image_credits(entry, resolution, n):
 
 
 def video_credits(entry, definition, seconds, orientation):
+    if orientation is None:
+        return UNKNOWN, "no price listed for %s without an orientation (a frame mode)" % entry["id"]
     for row in (entry.get("pricing") or {}).get("estimates") or []:
         if (row.get("definition"), row.get("seconds"), row.get("orientation")) == (definition, seconds, orientation):
             return row["credits"], "price list entry %s, %d s, %s" % (definition, seconds, orientation)

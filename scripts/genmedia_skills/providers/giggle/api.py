@@ -36,8 +36,15 @@ class GiggleGeneration:
     output_kind = "file"
     max_download_bytes = 512 * 1024 * 1024
 
+    models_catalog = None   # each skill's catalog (schemas/giggle/*-catalog.json): what `models` prints
+
     def headers(self, api_key):
         return {"x-auth": api_key, "Content-Type": "application/json"}
+
+    def describe_models(self):
+        from .models_command import describe
+
+        return describe(self.models_catalog)
 
     def schedule(self, model):
         return PollSchedule()

@@ -22,6 +22,7 @@ def _choice(option_name, key, value):
 
 
 class GiggleImage(GiggleGeneration):
+    models_catalog = CATALOG   # `models` prints it
     output_kind = "image"
     max_download_bytes = 64 * 1024 * 1024
 

@@ -23,6 +23,7 @@ def _text(opts, key):
 
 
 class GiggleMusic(GiggleGeneration):
+    models_catalog = CATALOG   # `models` prints it
     output_kind = "audio"
     max_download_bytes = 256 * 1024 * 1024
 

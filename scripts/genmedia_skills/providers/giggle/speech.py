@@ -16,6 +16,7 @@ VOICES_PATH = "/api/v1/project/preset_tones"
 
 
 class GiggleSpeech(GiggleGeneration):
+    models_catalog = CATALOG   # `models` prints it
     output_kind = "audio"
     max_download_bytes = 128 * 1024 * 1024
 

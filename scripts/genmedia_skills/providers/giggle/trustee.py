@@ -91,6 +91,7 @@ class GiggleTrustee(GiggleGeneration):
     """The trustee workflow (create, submit, query, pay once at the gate) with AIMV's request:
     giggle-generation-aimv (type mv) and -aimv-30 (type aimv-30). Drama (trustee v2,
     drama.GiggleDrama) reuses the workflow with its own paths, request and pay terms."""
+    models_catalog = CATALOG   # `models` prints it
 
     output_kind = "video"
     max_download_bytes = 2 * 1024 * 1024 * 1024

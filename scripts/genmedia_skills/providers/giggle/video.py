@@ -29,6 +29,7 @@ def _duration(model, value):
 
 
 class GiggleVideo(GiggleGeneration):
+    models_catalog = CATALOG   # `models` prints it
     output_kind = "video"
     max_download_bytes = 2 * 1024 * 1024 * 1024
 

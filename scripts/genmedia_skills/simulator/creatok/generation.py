@@ -1,7 +1,10 @@
-"""CreatOK Open Skills double (contracts/creatok-and-kie.md part A): capabilities, image and
-video submits, task status, result media. Bearer auth, {code, msg, data} envelopes with
-code 0, validation failures as HTTP 400, unknown tasks as HTTP 404, `task_type` required
-on status; tasks walk queued -> running -> succeeded | failed | cancelled."""
+"""CreatOK Open Skills double (contracts/creatok-cli.md, which wins over creatok-and-kie.md
+part A): capabilities, image and video submits, task status, result media; uploads, assets
+and the credits estimate are in inputs.py. Bearer auth, {code, msg, data} envelopes with
+code 0, validation failures as HTTP 400 (business codes 4xxxx also at HTTP 400), unknown
+tasks as HTTP 404. `task_type` on status is optional (the official CLI omits it without
+--type) but must match the task when given. Tasks walk queued -> running -> succeeded |
+failed: the only words that end the official CLI's polling (a cancel is a failure)."""
 import copy
 import json
 import os
@@ -10,8 +13,10 @@ import time
 import uuid
 from pathlib import Path
 
+from .assets import Assets, BusinessError
 from .billing import task_credits
-from .storage import STORAGE_PATTERN, Invalid as StorageInvalid, Storage
+from .inputs import InputRoutes
+from .storage import STORAGE_PATTERN, Storage
 from .validate import Invalid, check_image, check_video
 from ..giggle.generation import jitter_seconds
 from ..media import MEDIA_KINDS, dims_for_aspect, fixture_bytes, png_bytes, result_filename
@@ -22,7 +27,8 @@ PROVIDER = "creatok"
 BASE = "/api/open/skills"
 CAPABILITIES_ENV = "GENMEDIA_SIM_CREATOK_CAPABILITIES"   # path of a capabilities JSON to serve instead
 DEFAULT_CAPABILITIES = Path(__file__).resolve().parent / "capabilities.json"
-TASK_TYPES = {"image_generation": "image", "video_generation": "video"}
+TASK_TYPES = {"image_generation": "image", "video_generation": "video", "image_upscale": None,
+              "video_upscale": None, "watermark_remover": None, "subtitle_remover": None}
 # Generation time in provider seconds (min, max): images ~20-120 s, video 1-10 min.
 SECONDS = {
     "image": {"nano-banana-2": (20, 60), "nano-banana-pro": (30, 120), "seedream-5.0-lite": (15, 45),
@@ -36,7 +42,7 @@ FAILURES = {  # outcome -> (status word, error as the API sends it)
     "fail": ("failed", {"message": "generation failed: upstream model error"}),
     "error": ("failed", "upstream service unavailable"),   # a string error, as some answers carry
     "moderation": ("failed", {"message": "content rejected by safety review; adjust the prompt"}),
-    "canceled": ("cancelled", {"message": "task cancelled"}),
+    "canceled": ("failed", {"message": "task cancelled"}),
 }
 ERRORS = {400: "bad request", 401: "Unauthorized", 404: "not found", 429: "Too Many Requests",
           500: "Internal Server Error"}
@@ -47,7 +53,9 @@ def envelope(data):
 
 
 def error(status, message=None, headers=None):
-    return Response(status, {"code": status, "msg": message or ERRORS.get(status, "error"), "data": None},
+    """The API's error answer; a business code (40101, 41001-41003, ...) comes at HTTP 400."""
+    http_status = 400 if status >= 1000 else status
+    return Response(http_status, {"code": status, "msg": message or ERRORS.get(status, "error"), "data": None},
                     headers=headers)
 
 
@@ -60,7 +68,9 @@ class CreatOK(object):
     def __init__(self, sim):
         self.sim = sim
         self.storage = Storage(sim)
+        self.assets = Assets(sim, self.storage)
         self.capabilities = load_capabilities()
+        self.inputs = InputRoutes(self, error)
 
     def set_capabilities(self, document):
         """Serve `document` from now on (tests: prove clients follow capabilities)."""
@@ -76,11 +86,9 @@ class CreatOK(object):
                   submit=True, errors=error, missing_field="task_id"),
             Route("GET", re.escape(BASE + "/tasks/status"), "creatok.status", self.status,
                   errors=error, missing_field="status"),
-            Route("POST", re.escape(BASE + "/upload/image/presigned"), "creatok.presign", self.presign,
-                  errors=error, missing_field="objectKey"),
             Route("PUT", STORAGE_PATTERN, "creatok.storage", self.storage.put, errors=xml_error),
             Route("GET", MEDIA_PATTERN, "creatok.media", self.download, errors=xml_error),
-        ]
+        ] + self.inputs.routes(BASE)
 
     def authorized(self, req):
         auth = req.headers.get("authorization", "")
@@ -97,14 +105,6 @@ class CreatOK(object):
             return error(401)
         return Response(200, envelope({"capabilities": copy.deepcopy(self.capabilities)}))
 
-    def presign(self, req):
-        if not self.authorized(req):
-            return error(401)
-        try:
-            return Response(200, envelope(self.storage.presign(req.base_url, self._body(req))))
-        except (Invalid, StorageInvalid) as exc:
-            return error(400, str(exc))
-
     def image(self, req):
         return self._submit(req, "image", check_image, "img_task_", lambda f: f["n"])
 
@@ -115,9 +115,11 @@ class CreatOK(object):
         if not self.authorized(req):
             return error(401)
         try:
-            fields = check(self.capabilities, self._body(req), self.storage.uploaded)
+            fields = check(self.capabilities, self._body(req), self.assets)
         except Invalid as exc:
             return error(400, str(exc))
+        except BusinessError as exc:
+            return error(exc.code, str(exc))
         outcome, message, duration = self.sim.outcomes.take()
         cost = 0 if outcome in FAILURES else task_credits(self.capabilities, kind, fields)
         if not self.sim.credits.charge(PROVIDER, cost):   # the workspace cannot pay: nothing is created
@@ -140,12 +142,12 @@ class CreatOK(object):
         task_id, task_type = req.query.get("task_id"), req.query.get("task_type")
         if not task_id:
             return error(400, "task_id: is required")
-        if task_type not in TASK_TYPES:
-            return error(400, "task_type: is required, one of %s" % ", ".join(TASK_TYPES))
+        if task_type is not None and task_type not in TASK_TYPES:
+            return error(400, "task_type: %r is not one of %s" % (task_type, ", ".join(TASK_TYPES)))
         record = self.sim.store.get(PROVIDER, task_id)
-        if record is None or record["kind"] != TASK_TYPES[task_type]:
+        if record is None or (task_type is not None and record["kind"] != TASK_TYPES[task_type]):
             return error(404, "task not found")
-        data = {"task_id": task_id, "task_type": task_type}
+        data = {"task_id": task_id, "task_type": task_type or "%s_generation" % record["kind"]}
         step = phase(record)
         if step != "done":
             data["status"] = step
