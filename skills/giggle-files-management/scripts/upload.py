@@ -36,8 +36,8 @@ except (ImportError, KeyError) as missing:
     import shutil
     if __name__ == "__main__" and shutil.which("genmedia-skills"):
         os.execvp("genmedia-skills", ["genmedia-skills", SKILL_NAME] + sys.argv[1:])
-    HOW = ("install it with `uv tool install genmedia-skills` or `pip install genmedia-skills` "
-           "(from a clone of the bundle: `uv tool install <path of the clone>`)")
+    HOW = ("install it from a clone of the bundle: `uv tool install <path of the clone>` (or `pip install "
+           "<path of the clone>`); once it is on PyPI: `uv tool install genmedia-skills` or `pip install genmedia-skills`")
     sys.stderr.write("%s: the genmedia-skills runtime is missing (%s: %s); %s\n"
                      % (SKILL_NAME, type(missing).__name__, missing, HOW))
     sys.exit(4)
