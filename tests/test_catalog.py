@@ -35,13 +35,13 @@ def test_load_is_cached_and_equals_the_file():
 
 def test_choices_of_an_enum_in_catalog_order():
     assert catalog.choices(catalog.param(NAME, "aspect_ratio")) == [
-        "16:9", "9:16", "1:1", "3:4", "4:3", "2:3", "3:2", "21:9"]
+        "16:9", "9:16", "1:1", "3:4", "4:3", "2:3", "3:2", "21:9", "auto"]
     assert catalog.choices(catalog.param(NAME, "resolution")) == ["1K", "2K", "4K"]
 
 
 def test_choices_of_a_oneof_are_its_consts_in_order():
     assert catalog.choices(catalog.param(NAME, "model")) == MODELS
-    assert MODELS == ["seedream45", "midjourney", "nano-banana-2", "nano-banana-2-fast"]
+    assert MODELS == ["seedream45", "midjourney", "nano-banana-2", "nano-banana-2-fast", "gpt-image-2-fast"]
 
 
 def test_choices_of_plain_definitions():

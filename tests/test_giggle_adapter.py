@@ -378,19 +378,28 @@ def test_choices_are_case_insensitive_and_normalized(adapter, opt, given, expect
 
 
 @pytest.mark.parametrize("opt,flag,value", [
-    ("model", "--model", "dall-e-3"),
     ("aspect_ratio", "--aspect-ratio", "5:4"),
     ("resolution", "--resolution", "8K"),
     ("model", "--model", ""),
+    ("model", "--model", "dall e 3"),
 ])
 def test_unknown_choices_are_usage_errors_listing_the_allowed(adapter, opt, flag, value):
     with pytest.raises(UsageError) as info:
         adapter.prepare({"prompt": "x", opt: value})
     message = info.value.message
     assert message.startswith(flag + ":") and repr(value) in message
-    for allowed in catalog.choices(defs(opt)):
+    own = {"aspect_ratio": "x-aspect-ratios", "resolution": "x-resolutions"}.get(opt)
+    default = catalog.option(defs("model"), defs("model")["default"])
+    for allowed in default[own] if own else catalog.choices(defs(opt)):   # the default model's own table
         assert allowed in message
     assert info.value.exit_code == 2
+
+
+def test_a_model_the_catalog_does_not_list_is_prepared_as_given_with_a_warning(adapter):
+    prepared = adapter.prepare({"prompt": "x", "model": "dall-e-3", "aspect_ratio": "5:4"}).check()
+    assert prepared.body["model"] == "dall-e-3" and prepared.body["aspect_ratio"] == "5:4"
+    assert "'dall-e-3' is not in this skill's catalog" in prepared.unlisted
+    assert prepared.notes[0] == prepared.unlisted
 
 
 @pytest.mark.parametrize("prompt", [None, "", "   \n"])
@@ -413,10 +422,10 @@ def test_count_bounds_come_from_the_catalog(adapter):
 
 
 def test_every_catalog_combination_passes_the_request_schema(adapter):
-    for model in catalog.choices(defs("model")):
-        for ratio in catalog.choices(defs("aspect_ratio")):
-            for resolution in catalog.choices(defs("resolution")):
-                adapter.prepare({"prompt": "x", "model": model, "aspect_ratio": ratio,
+    for entry in defs("model")["oneOf"]:
+        for ratio in entry["x-aspect-ratios"]:
+            for resolution in entry["x-resolutions"]:
+                adapter.prepare({"prompt": "x", "model": entry["const"], "aspect_ratio": ratio,
                                  "resolution": resolution}).check()
 
 

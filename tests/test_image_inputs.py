@@ -5,7 +5,7 @@ import pytest
 from test_image_e2e import png_bytes
 
 BAD = [
-    (["--model", "dall-e"], "--model", "dall-e"),
+    (["--model", "dall e"], "--model", "dall e"),
     (["--aspect-ratio", "5:4"], "--aspect-ratio", "5:4"),
     (["--resolution", "8K"], "--resolution", "8K"),
     (["--generate-count", "0"], "--generate-count", "0"),

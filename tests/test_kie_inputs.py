@@ -25,7 +25,7 @@ BAD = [
      ["--aspect-ratio", "'4:5'", "seedream/4.5-text-to-image", "21:9"]),
     (IMAGE, ["--model", "seedream/4.5-text-to-image", "--aspect-ratio", "1:1"], ["--quality", "required", "basic, high"]),
     (IMAGE, ["--model", "seedream/4.5-edit", "--aspect-ratio", "1:1", "--quality", "basic"], ["--image", "required"]),
-    (IMAGE, ["--model", "nano-banana", "--prompt", "x"], ["--model", "'nano-banana'", "nano-banana-pro"]),
+    (IMAGE, ["--model", "nano banana", "--prompt", "x"], ["--model", "'nano banana'", "nano-banana-pro"]),
     (IMAGE, ["--model", "google/nano-banana", "--prompt", "x" * 5001], ["--prompt", "5001", "at most 5000"]),
     (IMAGE, ["--resolution", "8K"], ["--resolution", "'8K'", "1K, 2K, 4K"]),
     (IMAGE, ["--output-format", "jpeg"], ["--output-format", "'jpeg'", "png, jpg"]),

@@ -79,6 +79,10 @@ REQUEST_OK = {
     "giggle/drama-submit.request.json": {"project_id": "p", "diy_story": "s", "aspect": "16:9", "video_duration": "60",
                                          "language": "en", "style_id": 142,
                                          "character_info": [{"name": "A", "url": "https://a.example/a.jpg"}]},
+    "giggle/omni-video.request.json": {"prompt": "p", "model": "seedance-2.0-pro", "duration": 5, "aspect_ratio": "16:9",
+                                       "resolution": "720p", "generating_count": 1,
+                                       "images": [{"url": "https://e.com/a.png"}], "audios": [{"url": "https://e.com/a.mp3"}]},
+    "kie/market-unlisted.request.json": {"model": "acme/new-model", "input": {"prompt": "p", "steps": 30}},
 }
 REQUEST_OK.update({"kie/%s.request.json" % stem: _kie_request(stem) for stem in KIE_INPUTS})
 CB = "https://callback.invalid/x"

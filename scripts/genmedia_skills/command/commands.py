@@ -87,6 +87,8 @@ def new_job(ctx, prepared, run=None, price=None):
         doc["cost"] = price or run_cost.price(ctx.adapter, prepared)   # the price before the run, labelled so
         _ask_delivery(ctx, doc)
         return Job(ctx, job_run, doc)
+    if prepared.unlisted:
+        ctx.progress.warn(prepared.unlisted)
     return _created(ctx, make)
 
 
@@ -134,6 +136,8 @@ def _repaired(ctx, run, task_id, problem):
 
 
 def dry_run(ctx, prepared):
+    if prepared.unlisted:
+        ctx.progress.warn(prepared.unlisted)
     document = {
         "dry_run": True,
         "skill": ctx.skill,

@@ -10,7 +10,8 @@ from ..core.errors import UsageError
 
 
 class Prepared:
-    def __init__(self, path, body, *, schema, model, references=(), notes=(), method="POST", before=None):
+    def __init__(self, path, body, *, schema, model, references=(), notes=(), method="POST", before=None,
+                 unlisted=None, loose=()):
         self.method = method
         self.path = path
         self.body = body
@@ -20,6 +21,12 @@ class Prepared:
         self.notes = list(notes)
         # a request that must succeed first (e.g. a project create), as a Prepared
         self.before = before
+        # a model the catalog does not list (catalog.Model.warning): shown on stderr, kept in the
+        # run's notes; its fields in `loose` are the provider's to judge, and its refusal is exit 2
+        self.unlisted = unlisted
+        self.loose = tuple(loose)
+        if unlisted:
+            self.notes.insert(0, unlisted)
 
     @property
     def endpoint(self):
@@ -36,7 +43,8 @@ class Prepared:
         """Validate the body against its request schema before anything is sent (a file
         still to upload counts as a value its field accepts)."""
         samples = {r.placeholder: r.sample for r in self.references if getattr(r, "sample", None)}
-        problems = schema_registry.errors(self.schema, _swap(self.body, samples) if samples else self.body)
+        problems = schema_registry.errors(self.schema, _swap(self.body, samples) if samples else self.body,
+                                          loose=self.loose)
         if problems:
             raise UsageError("request body does not match %s: %s" % (self.schema, "; ".join(problems)))
         if self.before is not None:

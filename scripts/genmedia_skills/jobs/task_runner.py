@@ -25,7 +25,9 @@ from ..core.errors import (
     ProviderError,
     RunNotSaved,
     SubmitOutcomeUnknown,
+    TransportError,
     UnknownTask,
+    UsageError,
 )
 from ..core.safe_files import UnsafePath
 
@@ -48,6 +50,15 @@ def _url_key(url):
     resume talks to a simulator on another port)."""
     rest = url.split("?", 1)[0].split("://", 1)[-1]
     return rest[rest.find("/"):] if "/" in rest else rest
+
+
+def _refusal(exc):
+    """The provider answered the submit with a refusal (not a key, credit or network problem);
+    a "not found" answer to a submit is one too (giggle's envelope reads it as an unknown task)."""
+    if isinstance(exc, (UsageError, UnknownTask)):
+        return True
+    return (isinstance(exc, ProviderError) and not isinstance(exc, TransportError)
+            and exc.kind in ("rejected", "invalid_input"))
 
 
 class _SendWatch:
@@ -141,6 +152,11 @@ class Job:
                                                "twice; check the provider's dashboard before trying again")
             return self.fail(exc, task_status.UNKNOWN)
         except GenmediaError as exc:  # refused, or never reached the provider
+            if prepared.unlisted and not self.doc["task_id"] and _refusal(exc):
+                exc = UsageError("%s refused model %r: %s" % (self.doc["provider"], prepared.model,
+                                                              exc.provider_message or exc.message),
+                                 kind="model_refused", provider_message=exc.provider_message,
+                                 http_status=exc.http_status)
             if self.doc["task_id"]:   # a task exists (multi-step submit): it failed at the provider
                 result_document.add_note(self.doc, "the provider created %s but refused to start it"
                                          % self.doc["task_id"])

@@ -24,12 +24,16 @@ from .server import RequestLog, RequestRecord, SimHTTPServer
 from .task_store import TaskStore
 
 __all__ = ["Simulator", "SIMULATOR_KEYS", "RequestRecord", "FaultPlan", "OutcomePlan",
-           "parse_spec", "default_state_dir", "FAULTS_ENV", "STATE_DIR_ENV"]
+           "parse_spec", "default_state_dir", "FAULTS_ENV", "STATE_DIR_ENV", "NEW_MODELS_ENV",
+           "parse_new_models"]
 
 # The keys the CLI sends under --simulate; a real key is never needed or accepted here.
 SIMULATOR_KEYS = {"giggle": "sk-sim-giggle-0000", "kie": "sk-sim-kie-0000", "creatok": "ok_sim-creatok-0000"}
 PROVIDER_MODULES = ("giggle", "kie", "creatok")
 FAULTS_ENV = "GENMEDIA_SIM_FAULTS"
+# Models the simulated providers serve although no catalog of ours lists them yet, e.g.
+# "giggle:seedream50,kie:vendor/new-model": how to try a model the day it ships.
+NEW_MODELS_ENV = "GENMEDIA_SIM_NEW_MODELS"
 STATE_DIR_ENV = "GENMEDIA_SIM_STATE_DIR"
 
 
@@ -42,6 +46,18 @@ def default_state_dir():
     return Path(tempfile.gettempdir()) / ("genmedia-simulator-" + user)
 
 
+def parse_new_models(spec):
+    """"giggle:a,kie:b/c" -> {"giggle": {"a"}, "kie": {"b/c"}}; ValueError on a bad entry."""
+    found = {}
+    for item in filter(None, (part.strip() for part in (spec or "").split(","))):
+        provider, sep, model = item.partition(":")
+        if not sep or provider not in PROVIDER_MODULES or not model.strip():
+            raise ValueError("%r is not <provider>:<model> with provider one of %s"
+                             % (item, ", ".join(PROVIDER_MODULES)))
+        found.setdefault(provider, set()).add(model.strip())
+    return found
+
+
 class Simulator(object):
     """One simulator instance: providers' routes on a loopback HTTP server.
 
@@ -51,10 +67,11 @@ class Simulator(object):
     faults:      spec string (see faults.parse_spec); None -> $GENMEDIA_SIM_FAULTS.
     url_ttl:     lifetime in seconds of signed result URLs.
     credits:     {provider or "*": starting balance}; None -> $GENMEDIA_SIM_CREDITS (see credits.py).
+    new_models:  {provider: model names} served beyond our catalogs; None -> $GENMEDIA_SIM_NEW_MODELS.
     """
 
     def __init__(self, state_dir=None, time_scale=1.0, accept_keys=None, faults=None,
-                 host="127.0.0.1", port=0, url_ttl=3600.0, credits=None):
+                 host="127.0.0.1", port=0, url_ttl=3600.0, credits=None, new_models=None):
         if isinstance(time_scale, bool) or not isinstance(time_scale, (int, float)) or time_scale < 0:
             raise ValueError("time_scale must be a number >= 0, got %r" % (time_scale,))
         self.state_dir = Path(state_dir) if state_dir is not None else default_state_dir()
@@ -64,6 +81,12 @@ class Simulator(object):
         if accept_keys is None:
             accept_keys = {p: [k] for p, k in SIMULATOR_KEYS.items()}
         self.accept_keys = {p: frozenset(keys) for p, keys in accept_keys.items()}
+        if new_models is None:
+            try:
+                new_models = parse_new_models(os.environ.get(NEW_MODELS_ENV, ""))
+            except ValueError as exc:
+                raise ValueError("%s=%r: %s" % (NEW_MODELS_ENV, os.environ.get(NEW_MODELS_ENV), exc)) from None
+        self.new_models = {p: set(names) for p, names in new_models.items()}
         self.store = TaskStore(self.state_dir)
         self.credits = CreditLedger(self.state_dir, credits)   # ValueError on a bad $GENMEDIA_SIM_CREDITS
         self.signer = UrlSigner(self.state_dir)

@@ -5,7 +5,9 @@ A catalog is a JSON Schema file whose $defs describe each parameter: `enum` or
 and for models `x-expected-seconds` (typical generation time).
 """
 
+import difflib
 import json
+import re
 
 from ..core.config import SCHEMAS_DIR
 from ..core.errors import UsageError
@@ -67,6 +69,46 @@ def text(name, key, option_name, value, what):
     if limit is not None and len(value) > limit:
         raise UsageError("%s: %d characters; the limit is %d" % (option_name, len(value), limit))
     return value
+
+
+# What a model name may look like when the catalog does not know it yet (giggle's
+# "seedance-2.0-pro", KIE's "bytedance/seedance-2-fast"): no spaces, no quotes, no control.
+_MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,99}$")
+
+
+class Model:
+    """The model a request asks for: `name` as sent, `entry` its catalog entry ({} when the
+    catalog does not list it), `warning` the line to show for an unlisted one."""
+
+    def __init__(self, name, entry, warning=None):
+        self.name = name
+        self.entry = entry
+        self.warning = warning
+
+    @property
+    def known(self):
+        return self.warning is None
+
+
+def choose_model(name, option_name, value, key="model"):
+    """The model for `value`: a catalog model (case-insensitive; None gives the default),
+    or, when the catalog does not list it, the name as given with a warning: providers
+    ship models before any catalog knows them, and the provider decides. A value that
+    cannot be a model name at all is a UsageError."""
+    definition = param(name, key)
+    known = choices(definition)
+    if value is None:
+        return Model(definition.get("default"), option(definition, definition.get("default")))
+    text = str(value).strip()
+    for candidate in known:
+        if candidate.lower() == text.lower():
+            return Model(candidate, option(definition, candidate))
+    if not _MODEL_NAME.match(text):
+        raise UsageError("%s: %r is not a model name; known models: %s" % (option_name, value, ", ".join(known)))
+    close = difflib.get_close_matches(text, known, n=1, cutoff=0.75)
+    return Model(text, {}, "%s: %r is not in this skill's catalog%s; it is sent as given with only the "
+                           "common fields checked here (the provider decides; known: %s)"
+                 % (option_name, text, " (did you mean %s?)" % close[0] if close else "", ", ".join(known)))
 
 
 def expected_seconds(name, model=None):

@@ -134,18 +134,13 @@ def reference(option, text, media="image", takes=("url", "base64", "asset_id")):
             return LocalFile(option, path, media=media, want=want)
     ref = parse_reference(option, text)
     if ref.kind not in takes:
-        raise UsageError("%s: %s takes %s, not %s" % (option, _field_of(option), _or(takes + ("a local file",)),
-                                                      "an asset_id" if ref.kind == "asset_id" else ref.kind))
+        raise UsageError("%s: %r is %s; here it takes %s" % (option, text if len(text) <= 48 else text[:48] + "…",
+                                                             _FORMS[ref.kind], " or ".join(
+                                                                 [_FORMS[t] for t in takes] + ["a local file"])))
     return ref
 
 
-def _field_of(option):
-    return "this field" if not option.startswith("--") else option
-
-
-def _or(items):
-    items = [("an asset_id" if i == "asset_id" else "a URL" if i == "url" else i) for i in items]
-    return ", ".join(items[:-1]) + " or " + items[-1]
+_FORMS = {"url": "a URL", "base64": "base64", "asset_id": "an asset_id"}
 
 
 # -- the upload itself ---------------------------------------------------------------------

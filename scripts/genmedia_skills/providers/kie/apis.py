@@ -7,14 +7,26 @@ wait and link refreshes go to the right API whatever the task id looks like.
 from ...validation import catalog
 from ...core.errors import BadResponse, UnknownTask
 from ...jobs.poll_schedule import PollSchedule
-from . import callback, families, fields, veo
+from . import callback, families, fields, unlisted, veo
 from .api import KieJobs
 from .dedicated import download_url
 
 
 class KieApis(KieJobs):
+    unlisted_market = False   # image and video: a model the catalog does not list goes to the Market as given
+
     def prepare(self, opts):
-        return self.prepare_model(catalog.choose(self.catalog, "model", "--model", opts.get("model")), opts)
+        return self.prepare_named(opts.get("model"), opts)
+
+    def prepare_named(self, name, opts):
+        """The checked request for --model `name` (None: the catalog default). On the Market
+        skills a model the catalog does not list yet is sent as given (unlisted.prepare)."""
+        if not self.unlisted_market:
+            return self.prepare_model(catalog.choose(self.catalog, "model", "--model", name), opts)
+        model = catalog.choose_model(self.catalog, "--model", name)
+        if not model.known:
+            return unlisted.prepare(model, opts, callback=callback.url_for(opts, required=False))
+        return self.prepare_model(model.name, opts)
 
     def prepare_model(self, model, opts):
         """The checked request for catalog `model` (already chosen) from the skill's options."""

@@ -14,3 +14,4 @@ class KieImage(KieApis):
     output_kind = "image"
     max_download_bytes = 64 * 1024 * 1024
     catalog = CATALOG
+    unlisted_market = True

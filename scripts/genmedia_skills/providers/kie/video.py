@@ -15,10 +15,10 @@ class KieVideo(KieApis):
     output_kind = "video"
     max_download_bytes = 2 * 1024 * 1024 * 1024
     catalog = CATALOG
+    unlisted_market = True
 
     def prepare(self, opts):
         model = opts.get("model")
         if model is None and (opts.get("image") or opts.get("end_image")):
             model = catalog.load(CATALOG)["x-default-model-with-image"]
-        model = catalog.choose(CATALOG, "model", "--model", model)
-        return self.prepare_model(model, opts)
+        return self.prepare_named(model, opts)

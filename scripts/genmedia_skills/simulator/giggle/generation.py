@@ -132,12 +132,15 @@ class Giggle(object):
 
     _authorized = authorized  # the pre-media name; sibling modules may still use it
 
+    def new_models(self):
+        return self.sim.new_models.get(PROVIDER, ())
+
     def text_to_image(self, req):
-        return self.submit(req, "giggle.text-to-image", "image", lambda body: validate(body, False),
+        return self.submit(req, "giggle.text-to-image", "image", lambda body: validate(body, False, self.new_models()),
                            count=lambda f: f["generate_count"], seconds=lambda f: image_seconds(f["model"]))
 
     def image_to_image(self, req):
-        return self.submit(req, "giggle.image-to-image", "image", lambda body: validate(body, True),
+        return self.submit(req, "giggle.image-to-image", "image", lambda body: validate(body, True, self.new_models()),
                            count=lambda f: f["generate_count"], seconds=lambda f: image_seconds(f["model"]))
 
     def submit(self, req, route, kind, check, count, seconds, plan=None):

@@ -9,12 +9,13 @@ query and served by the shared media route.
 import re
 
 from .generation import error, envelope
-from .media_validate import validate_music, validate_speech, validate_video, video_catalog
+from .media_validate import validate_music, validate_omni, validate_speech, validate_video, video_catalog
 from .voices import voice_list
 from ..routing import Response, Route
 
 T2V_PATH = "/api/v1/generation/text-to-video"
 I2V_PATH = "/api/v1/generation/image-to-video"
+OMNI_PATH = "/api/v1/generation/omni-video"
 MUSIC_PATH = "/api/v1/generation/generate-music"
 SPEECH_PATH = "/api/v1/generation/text-to-audio"
 PRESET_TONES_PATH = "/api/v1/project/preset_tones"
@@ -30,11 +31,15 @@ MUSIC_RESULTS = 2
 
 
 def _video_seconds(fields):
-    return video_catalog()["expected"][fields["model"]]
+    return video_catalog()["expected"].get(fields["model"], (60, 240))
 
 
 def _one(fields):
     return 1
+
+
+def _videos(fields):
+    return fields.get("generating_count", 1)
 
 
 def media_routes(giggle):
@@ -51,11 +56,16 @@ def media_routes(giggle):
             return error(401)
         return Response(200, envelope(voice_list()))
 
+    def new_models():
+        return giggle.sim.new_models.get("giggle", ())
+
     return [
         submit_route(T2V_PATH, "giggle.text-to-video", "video",
-                     lambda body: validate_video(body, False), _one, _video_seconds),
+                     lambda body: validate_video(body, False, new_models()), _videos, _video_seconds),
         submit_route(I2V_PATH, "giggle.image-to-video", "video",
-                     lambda body: validate_video(body, True), _one, _video_seconds),
+                     lambda body: validate_video(body, True, new_models()), _videos, _video_seconds),
+        submit_route(OMNI_PATH, "giggle.omni-video", "video",
+                     lambda body: validate_omni(body, new_models()), _videos, _video_seconds),
         submit_route(MUSIC_PATH, "giggle.generate-music", "music", validate_music,
                      lambda fields: MUSIC_RESULTS, lambda fields: MUSIC_SECONDS),
         submit_route(SPEECH_PATH, "giggle.text-to-audio", "speech", validate_speech,

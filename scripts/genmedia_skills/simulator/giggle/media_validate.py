@@ -9,7 +9,7 @@ does not take, an unknown voice) is rejected.
 import functools
 import json
 
-from .validate import Invalid, catalog_file, is_int, one_of, reference, required_text
+from .validate import Invalid, catalog_file, free_text, is_int, model_of, one_of, reference, required_text
 from .voices import VOICE_IDS
 
 FRAMES = ("start_frame", "end_frame")
@@ -32,6 +32,12 @@ def video_catalog():
         "aspect_default": defs["aspect_ratio"].get("default"),
         "resolutions": list(defs["resolution"]["enum"]),
         "resolution_default": defs["resolution"].get("default"),
+        "own_resolutions": {m["const"]: m["x-resolutions"] for m in models if "x-resolutions" in m},
+        "max_count": {m["const"]: m["x-max-generating-count"] for m in models if "x-max-generating-count" in m},
+        "omni": [m["const"] for m in models if m.get("x-omni")],
+        "frame_forms": {m["const"]: tuple(m["x-frame-forms"]) for m in models if "x-frame-forms" in m},
+        "needs_start": [m["const"] for m in models if m.get("x-needs-start-frame")],
+        "max_images": defs["omni"]["x-max-images"],
     }
 
 
@@ -60,30 +66,76 @@ def _boolean(body, field):
     return body[field]
 
 
-def validate_video(body, image_to_video):
-    """Fields of a text-to-video / image-to-video body, or Invalid naming the bad field."""
+def _common_video(body, new_models):
+    """The fields every video endpoint shares, checked against the model's own tables (a
+    model newer than the catalog, Simulator.new_models, judges its own values)."""
     cat = video_catalog()
     fields = {"prompt": required_text(body, "prompt"),
-              "model": one_of(body, "model", cat["models"], cat["model_default"])}
+              "model": model_of(body, cat["models"], cat["model_default"], new_models)}
     model = fields["model"]
-    allowed = cat["durations"][model]
-    duration = body.get("duration", cat["duration_default"][model])
+    known = model in cat["durations"]
+    duration = body.get("duration", cat["duration_default"].get(model, 5))
     if not is_int(duration):
         raise Invalid("duration: must be an integer number of seconds (got %s)" % json.dumps(duration))
-    if duration not in allowed:
+    if known and duration not in cat["durations"][model]:
         # The contract's wording: the API rejects durations the model does not take.
         raise Invalid("duration: %d is not supported by %s (allowed: %s)" % (
-            duration, model, ", ".join(str(d) for d in allowed)))
+            duration, model, ", ".join(str(d) for d in cat["durations"][model])))
     # Not "duration": in a task record that is the generation time task_store.phase reads.
     fields["video_duration"] = duration
-    fields["aspect_ratio"] = one_of(body, "aspect_ratio", cat["aspect_ratios"], cat["aspect_default"])
-    fields["resolution"] = one_of(body, "resolution", cat["resolutions"], cat["resolution_default"])
+    if not known:
+        fields["aspect_ratio"] = free_text(body, "aspect_ratio", cat["aspect_default"])
+        fields["resolution"] = free_text(body, "resolution", cat["resolution_default"])
+    else:
+        fields["aspect_ratio"] = one_of(body, "aspect_ratio", cat["aspect_ratios"], cat["aspect_default"])
+        fields["resolution"] = one_of(body, "resolution", cat["own_resolutions"].get(model, cat["resolutions"]),
+                                      cat["resolution_default"])
+    if "generating_count" in body:
+        most = cat["max_count"].get(model, 4 if not known else None)
+        if most is None:
+            raise Invalid("generating_count: not supported by %s" % model)
+        count = body["generating_count"]
+        if not is_int(count) or not 1 <= count <= most:
+            raise Invalid("generating_count: must be an integer from 1 to %d (got %s)" % (most, json.dumps(count)))
+        fields["generating_count"] = count
+    return fields
+
+
+def validate_video(body, image_to_video, new_models=()):
+    """Fields of a text-to-video / image-to-video body, or Invalid naming the bad field."""
+    cat = video_catalog()
+    fields = _common_video(body, new_models)
+    model = fields["model"]
     if image_to_video:
         present = [f for f in FRAMES if f in body]
         if not present:
             raise Invalid("start_frame: at least one of start_frame, end_frame is required")
+        if model in cat["needs_start"] and "start_frame" not in body:
+            raise Invalid("start_frame: %s needs a start_frame" % model)
         for frame in present:
-            fields[frame] = reference(frame, body[frame])
+            fields[frame] = reference(frame, body[frame], cat["frame_forms"].get(model, ("url", "base64", "asset_id")))
+    return fields
+
+
+def validate_omni(body, new_models=()):
+    """Fields of an omni-video body: the common video fields plus images (url or base64,
+    at most 9), audios and videos (url only); at least one of the three."""
+    cat = video_catalog()
+    fields = _common_video(body, new_models)
+    if fields["model"] in cat["durations"] and fields["model"] not in cat["omni"]:
+        raise Invalid("model: %s does not support omni-video (supported: %s)"
+                      % (fields["model"], ", ".join(cat["omni"])))
+    media = [f for f in ("images", "audios", "videos") if f in body]
+    if not media:
+        raise Invalid("images: at least one of images, audios, videos is required")
+    for field in media:
+        items = body[field]
+        if not isinstance(items, list) or not items:
+            raise Invalid("%s: must be a non-empty array" % field)
+        if field == "images" and len(items) > cat["max_images"]:
+            raise Invalid("images: at most %d (got %d)" % (cat["max_images"], len(items)))
+        forms = ("url", "base64") if field == "images" else ("url",)
+        fields[field] = [reference("%s[%d]" % (field, i), item, forms) for i, item in enumerate(items)]
     return fields
 
 

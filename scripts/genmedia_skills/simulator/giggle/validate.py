@@ -38,6 +38,11 @@ def catalog():
         "resolution_default": defs["resolution"].get("default"),
         "count_min": count.get("minimum", 1),
         "count_max": count.get("maximum", 4),
+        # each model's own tables (what giggle.pro checks per model)
+        "per_model": {m["const"]: {"ratios": m["x-aspect-ratios"], "resolutions": m["x-resolutions"],
+                                   "max_refs": m.get("x-max-references"),
+                                   "forms": tuple(m.get("x-reference-forms", ("url", "base64", "asset_id")))}
+                      for m in defs["model"]["oneOf"]},
     }
 
 
@@ -68,13 +73,30 @@ def one_of(body, field, allowed, default):
     return value
 
 
-def reference(where, ref):
+def model_of(body, models, default, new_models):
+    """The body's model: one of `models`, or one the simulated provider shipped after our
+    catalog (Simulator.new_models); anything else is refused as giggle.pro refuses it."""
+    model = body.get("model", default)
+    if isinstance(model, str) and model in new_models:
+        return model
+    return one_of(body, "model", models, default)
+
+
+def free_text(body, field, default):
+    """A field a new model judges itself: any non-empty string."""
+    value = body.get(field, default)
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("%s: must be a non-empty string (got %s)" % (field, json.dumps(value)))
+    return value
+
+
+def reference(where, ref, forms=("url", "base64", "asset_id")):
     """Validate one reference object (`where` names it in errors, e.g. "start_frame");
     return what the record keeps (never raw base64)."""
     if not isinstance(ref, dict):
         raise Invalid("%s: must be an object" % where)
-    if len(ref) != 1 or next(iter(ref)) not in ("url", "base64", "asset_id"):
-        raise Invalid("%s: must have exactly one of url, base64, asset_id" % where)
+    if len(ref) != 1 or next(iter(ref)) not in forms:
+        raise Invalid("%s: must have exactly one of %s" % (where, ", ".join(forms)))
     key, value = next(iter(ref.items()))
     if key == "url":
         if not isinstance(value, str) or not re.match(r"^https?://\S+$", value):
@@ -96,7 +118,7 @@ def reference(where, ref):
     return {"base64_sha256": hashlib.sha256(raw).hexdigest(), "base64_length": len(value)}
 
 
-def validate(body, image_to_image):
+def validate(body, image_to_image, new_models=()):
     """Normalized request fields, or Invalid naming the first bad field."""
     cat = catalog()
     prompt = required_text(body, "prompt")
@@ -104,21 +126,26 @@ def validate(body, image_to_image):
     if not is_int(count) or not cat["count_min"] <= count <= cat["count_max"]:
         raise Invalid("generate_count: must be an integer from %d to %d (got %s)" % (
             cat["count_min"], cat["count_max"], json.dumps(count)))
-    fields = {
-        "prompt": prompt,
-        "generate_count": count,
-        "model": one_of(body, "model", cat["models"], cat["model_default"]),
-        "aspect_ratio": one_of(body, "aspect_ratio", cat["aspect_ratios"], cat["aspect_default"]),
-    }
+    model = model_of(body, cat["models"], cat["model_default"], new_models)
+    own = cat["per_model"].get(model)
+    fields = {"prompt": prompt, "generate_count": count, "model": model}
+    if own is None:   # a model newer than the catalog: it judges its own ratios
+        fields["aspect_ratio"] = free_text(body, "aspect_ratio", cat["aspect_default"])
+    else:
+        fields["aspect_ratio"] = one_of(body, "aspect_ratio", own["ratios"], cat["aspect_default"])
     if not image_to_image:
-        fields["resolution"] = one_of(body, "resolution", cat["resolutions"], cat["resolution_default"])
+        fields["resolution"] = (free_text(body, "resolution", cat["resolution_default"]) if own is None else
+                                one_of(body, "resolution", own["resolutions"], cat["resolution_default"]))
         return fields
+    own = own or {"max_refs": None, "forms": ("url", "base64", "asset_id")}
     refs = body.get("reference_images")
     if "reference_images" not in body:
         raise Invalid("reference_images: is required")
     if not isinstance(refs, list) or not refs:
         raise Invalid("reference_images: must be a non-empty array")
-    fields["reference_images"] = [reference("reference_images[%d]" % i, ref)
+    if own["max_refs"] is not None and len(refs) > own["max_refs"]:
+        raise Invalid("reference_images: %s takes at most %d (got %d)" % (model, own["max_refs"], len(refs)))
+    fields["reference_images"] = [reference("reference_images[%d]" % i, ref, own["forms"])
                                   for i, ref in enumerate(refs)]
     watermark = body.get("watermark", False)
     if not isinstance(watermark, bool):

@@ -124,7 +124,7 @@ class KieJobs(object):
         if not ok or not isinstance(body, dict):
             return self.error(400, "Request body must be valid JSON")
         try:
-            model, data, seconds, kind = validate(body)
+            model, data, seconds, kind = validate(body, self.sim.new_models.get(PROVIDER, ()))
             from .uploads import check_uploaded
             for url in url_fields(model, data):
                 check_uploaded(self, req, url)
