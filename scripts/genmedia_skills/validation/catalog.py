@@ -5,7 +5,6 @@ A catalog is a JSON Schema file whose $defs describe each parameter: `enum` or
 and for models `x-expected-seconds` (typical generation time).
 """
 
-import difflib
 import json
 import re
 
@@ -105,6 +104,8 @@ def choose_model(name, option_name, value, key="model"):
             return Model(candidate, option(definition, candidate))
     if not _MODEL_NAME.match(text):
         raise UsageError("%s: %r is not a model name; known models: %s" % (option_name, value, ", ".join(known)))
+    import difflib   # only for an unlisted model: every command imports this module
+
     close = difflib.get_close_matches(text, known, n=1, cutoff=0.75)
     return Model(text, {}, "%s: %r is not in this skill's catalog%s; it is sent as given with only the "
                            "common fields checked here (the provider decides; known: %s)"
