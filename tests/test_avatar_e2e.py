@@ -77,7 +77,7 @@ def test_a_script_in_a_cloned_voice_and_an_audio_drive(avatar, sim):
     (["--script", "hi", "--voice", "Violet", "--voice-speed", "1.1"], "--voice-speed"),
     (["--script", "hi", "--clone-sample", "https://x/y.mp3", "--voice-speed", "9"], "--voice-speed"),
     (["--drive-audio", "https://x/y.mp3", "--script", "hi"], "--drive-audio"),
-    (["--drive-audio", "talk.mp3"], "--drive-audio"),
+    (["--drive-audio", "no-such-clip.mp3"], "--drive-audio"),
 ])
 def test_bad_input_is_refused_before_anything_is_sent(avatar, sim, tmp_path, args, field):
     (tmp_path / "talk.mp3").write_bytes(b"ID3 not really")
@@ -138,3 +138,45 @@ def test_the_simulator_tv_voice_clone_gives_a_voice_the_avatar_accepts(sim):
     # the older clients' mode_type is still accepted
     old = requests.post(avatar_url, headers=headers, timeout=5, json=dict(body, voice_over_id=VIOLET, mode_type="1"))
     assert old.json()["code"] == 200, old.text
+
+
+def _wav(path, seconds, rate=8000):
+    import wave
+
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(rate)
+        out.writeframes(b"\x80" * int(rate * seconds))
+    return path
+
+
+def test_local_portrait_and_clip_are_uploaded_once_and_sent_as_links(avatar, sim, tmp_path):
+    from test_image_e2e import png_bytes
+
+    (tmp_path / "face.png").write_bytes(png_bytes())
+    _wav(tmp_path / "talk.wav", 3)
+    first = avatar("run", "--image", "face.png", "--drive-audio", "talk.wav")
+    assert first.code == 0 and first.json["status"] == "succeeded", first
+    [sent] = sent_bodies(sim)[-1:]
+    assert sent["drive_mode"] == 2 and "/assets/" in sent["image"]["url"] and "/assets/" in sent["drive_audio"]["url"]
+    assert [r.route for r in sim.requests if r.route.startswith("giggle.") and r.route != "giggle.query"][:6] == [
+        "giggle.presign", "giggle.storage", "giggle.register"] * 2
+    assert all("x-auth" not in r.headers for r in sim.requests if r.route == "giggle.storage")
+    refs = first.json["request"]["references"]
+    assert [r["asset_id"] for r in refs] and all(not r["reused_upload"] for r in refs)
+    again = avatar("run", "--image", "face.png", "--script", "hi", "--clone-sample", "talk.wav")
+    assert again.code == 0, again
+    assert sum(1 for r in sim.requests if r.route == "giggle.storage") == 2   # same bytes: no second upload
+    assert all(r["reused_upload"] for r in again.json["request"]["references"])
+
+
+def test_a_local_clip_over_120_seconds_is_refused_before_any_upload(avatar, sim, tmp_path):
+    _wav(tmp_path / "long.wav", 121)
+    res = avatar("run", "--image", FACE, "--drive-audio", "long.wav")
+    assert res.code == 2 and "121.0 s" in res.json["error"]["message"] and "120 s" in res.json["error"]["message"], res
+    assert sim.requests == []
+    (tmp_path / "notes.txt").write_text("not audio")
+    res = avatar("run", "--image", FACE, "--drive-audio", "notes.txt")
+    assert res.code == 2 and res.json["error"]["message"].startswith("--drive-audio:"), res
+    assert sim.requests == []

@@ -172,3 +172,15 @@ def test_the_simulator_refuses_what_giggle_would(drama, sim):
                               "image_first_model": "midjourney"})
     assert pay.status_code == 400 and "mv/pay" in pay.json()["msg"]
     assert json.loads(requests.get(base + "ai_style/list", timeout=5).text)["code"] == 401
+
+
+def test_a_local_character_image_is_uploaded_and_its_link_sent(drama, sim, tmp_path):
+    from test_image_e2e import png_bytes
+
+    (tmp_path / "keeper.png").write_bytes(png_bytes())
+    res = drama("submit", "--story", STORY, "--character", "Keeper=keeper.png")
+    assert res.code == 0, res
+    assert [r.route for r in sim.requests][:4] == ["giggle.presign", "giggle.storage", "giggle.register",
+                                                     "giggle.project-create"]   # uploaded before the project exists
+    [submit] = calls(sim, "giggle.drama-submit")
+    assert submit.body["character_info"][0]["name"] == "Keeper" and "/assets/" in submit.body["character_info"][0]["url"]

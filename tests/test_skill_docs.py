@@ -4,6 +4,7 @@ import re
 import shutil
 import subprocess
 import sys
+import wave
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,11 @@ def test_skill_examples_run(skill_dir, fast_sim, artifacts, tmp_path):
     if skill_dir.name != "generation-batch":   # the user's own photo; the batch example ships its own
         (project / "photo.png").write_bytes(png_bytes(640, 480))
     (project / "clip.mp4").write_bytes(mp4_bytes())
+    with wave.open(str(project / "voice.wav"), "wb") as clip:   # a 2 s recording (voice samples, lip-sync)
+        clip.setnchannels(1)
+        clip.setsampwidth(1)
+        clip.setframerate(8000)
+        clip.writeframes(b"\x80" * 16000)
     for name, content in example_files(skill_dir).items():
         (project / name).write_text(content)
     commands = examples(skill_dir)

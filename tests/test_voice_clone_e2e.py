@@ -69,7 +69,7 @@ def test_a_duplicate_refused_at_submit_is_exit_2_with_no_task(clone, sim):
 
 @pytest.mark.parametrize("args, field", [
     (["--text", "hi", "--voice-id", "v"], "--sample"),
-    (["--sample", "README.md", "--text", "hi", "--voice-id", "v"], "--sample"),
+    (["--sample", "README.md", "--text", "hi", "--voice-id", "v"], "--sample"),   # a file, but not audio
     (["--sample", "ftp://x/y.mp3", "--text", "hi", "--voice-id", "v"], "--sample"),
     (["--sample", SAMPLE, "--voice-id", "v"], "--text"),
     (["--sample", SAMPLE, "--text", "x" * 10001, "--voice-id", "v"], "--text"),
@@ -111,3 +111,18 @@ def test_the_simulator_refuses_what_giggle_would(sim):
     assert requests.post(url, json=good, timeout=5).status_code == 401
     ok = requests.post(url, json=good, headers={"x-auth": TEST_KEY}, timeout=5).json()
     assert ok["code"] == 200 and ok["data"]["task_id"]
+
+
+def test_a_local_sample_is_uploaded_privately_and_its_link_sent(clone, sim, tmp_path):
+    from test_avatar_e2e import _wav
+
+    _wav(tmp_path / "me.wav", 2)
+    res = clone("run", "--sample", "me.wav", "--text", "hi", "--voice-id", "local_voice")
+    assert res.code == 0 and res.json["status"] == "succeeded", res
+    presign = [r for r in sim.requests if r.route == "giggle.presign"]
+    assert len(presign) == 1 and presign[0].body["is_public"] is False
+    assert presign[0].body["content_type"].startswith("audio/")
+    sent = [r.body for r in sim.requests if r.route == "giggle.voice-clone"][0]
+    assert "/assets/" in sent["file"]["url"] and "me.wav" in sent["file"]["url"]
+    dry = clone("run", "--dry-run", "--sample", "me.wav", "--text", "hi", "--voice-id", "v9")
+    assert dry.code == 0 and dry.json["request"]["body"]["file"]["url"].startswith("<upload of me.wav"), dry

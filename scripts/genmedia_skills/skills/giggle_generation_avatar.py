@@ -10,12 +10,12 @@ from ..providers.giggle.avatar_voices import voices_command
 
 
 def avatar_options(
-    image: Annotated[Optional[str], Option("--image", help="The portrait: an http(s) URL of a photo of one face (required).")] = None,
+    image: Annotated[Optional[str], Option("--image", help="The portrait: a photo of one face, a local image or an http(s) URL (required).")] = None,
     script: Annotated[Optional[str], Option("--script", help="What the avatar says (up to 2700 characters; pauses as <break time=\"1.5s\"/>).")] = None,
     voice: Annotated[Optional[str], Option("--voice", help="A preset voice for --script: a name or voice_over_id from `voices`, e.g. Violet.")] = None,
-    clone_sample: Annotated[Optional[str], Option("--clone-sample", help="Speak --script in a voice cloned from this recording (http(s) URL), instead of --voice.")] = None,
+    clone_sample: Annotated[Optional[str], Option("--clone-sample", help="Speak --script in a voice cloned from this recording (a local file or an http(s) URL), instead of --voice.")] = None,
     voice_speed: Annotated[Optional[float], Option("--voice-speed", help="With --clone-sample: speech rate, 0.5 to 2.0 (giggle.pro's default 1).")] = None,
-    drive_audio: Annotated[Optional[str], Option("--drive-audio", help="Lip-sync to this clip instead (http(s) URL, at most 120 s); no --script.")] = None,
+    drive_audio: Annotated[Optional[str], Option("--drive-audio", help="Lip-sync to this clip instead (a local file or an http(s) URL, at most 120 s); no --script.")] = None,
 ):
     """The request options of run and submit."""
 

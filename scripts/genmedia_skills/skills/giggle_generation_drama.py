@@ -16,7 +16,7 @@ def drama_options(
     duration: Annotated[Optional[str], Option("--duration", help="Video length: " + catalog.allowed(CATALOG, "video_duration") + " seconds (default auto).")] = None,
     language: Annotated[Optional[str], Option("--language", help="Language of the film: en (default) or zh.")] = None,
     style_id: Annotated[Optional[int], Option("--style-id", help="A visual style's id from the `styles` command (optional).")] = None,
-    character: Annotated[Optional[List[str]], Option("--character", help="A character's look: NAME=IMAGE_URL (repeatable).")] = None,
+    character: Annotated[Optional[List[str]], Option("--character", help="A character's look: NAME=IMAGE (a local image or an http(s) URL; repeatable).")] = None,
     name: Annotated[Optional[str], Option("--name", help="Project name on giggle.pro (default: the story's start).")] = None,
     video_first_model: Annotated[Optional[str], Option("--video-model", help="The pay's video model (default grok).")] = None,
     video_second_model: Annotated[Optional[str], Option("--fallback-video-model", help="The pay's fallback video model (default seedance15-pro).")] = None,

@@ -9,7 +9,7 @@ from ..providers.giggle.voice_clone import GiggleVoiceClone
 
 
 def voice_clone_options(
-    sample: Annotated[Optional[str], Option("--sample", help="The voice to clone: an http(s) URL of a clear recording (MP3 or WAV) (required).")] = None,
+    sample: Annotated[Optional[str], Option("--sample", help="The voice to clone: a clear recording (MP3 or WAV), a local file or an http(s) URL (required).")] = None,
     text: Annotated[Optional[str], Option("--text", help="What the cloned voice says (required).")] = None,
     voice_id: Annotated[Optional[str], Option("--voice-id", help="A NEW id for this voice, unique in your giggle.pro account, e.g. my_voice_01 (required).")] = None,
     noise_reduction: Annotated[bool, Option("--noise-reduction/--no-noise-reduction", help="Clean background noise from the sample (default off).")] = False,

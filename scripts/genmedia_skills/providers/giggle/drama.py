@@ -13,7 +13,7 @@ from ...core.errors import UsageError
 from ...jobs.poll_schedule import PollSchedule
 from ...http.prepared_request import Prepared
 from .api import unwrap
-from .media_source import media_url
+from .media_source import media_input
 from .trustee import CREATE_PATH, PENDING_PROJECT, GiggleTrustee
 
 CATALOG = "giggle/drama-catalog.json"
@@ -38,18 +38,20 @@ def pay_terms(opts):
 
 
 def characters(values):
-    """--character NAME=URL (repeatable) -> character_info."""
-    found = []
+    """--character NAME=URL|FILE (repeatable) -> (character_info, local files to upload)."""
+    found, uploads = [], []
     for value in values or ():
         name, sep, url = (value or "").partition("=")
         if not sep or not name.strip():
             raise UsageError("--character: %r: write NAME=URL, e.g. \"Xiao Ming=https://example.com/ming.jpg\""
                              % (value or "")[:60])
-        found.append({"name": name.strip(), "url": media_url("--character", url, "the character's image")})
+        image, local = media_input("--character", url, "the character's image", "image")
+        found.append({"name": name.strip(), "url": image})
+        uploads += [local] if local else []
     limit = catalog.param(CATALOG, "character_info")["maxItems"]
     if len(found) > limit:
         raise UsageError("--character: %d given; at most %d" % (len(found), limit))
-    return found
+    return found, uploads
 
 
 class GiggleDrama(GiggleTrustee):
@@ -80,14 +82,14 @@ class GiggleDrama(GiggleTrustee):
             if opts["style_id"] < 1:
                 raise UsageError("--style-id: %r: give an id from the `styles` command" % opts["style_id"])
             body["style_id"] = opts["style_id"]
-        cast = characters(opts.get("character"))
+        cast, uploads = characters(opts.get("character"))
         if cast:
             body["character_info"] = cast
         name = (opts.get("name") or "").strip() or story[:60]
         create = Prepared(CREATE_PATH, {"name": name[:200], "type": mode, "aspect": aspect, "mode": "trustee"},
                           schema="giggle/project-create.request.json", model=None)
         prepared = Prepared(SUBMIT_PATH, body, schema="giggle/drama-submit.request.json", model=None,
-                            before=create, notes=["mode: %s" % mode])
+                            before=create, notes=["mode: %s" % mode], references=uploads)
         prepared.pay_terms = pay_terms(opts)
         return prepared
 

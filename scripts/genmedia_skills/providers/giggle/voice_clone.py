@@ -13,7 +13,7 @@ from ...core.errors import ProviderError, TaskFailed, UsageError
 from ...jobs.poll_schedule import PollSchedule
 from ...http.prepared_request import Prepared
 from .api import GiggleGeneration
-from .media_source import extension, media_url
+from .media_source import extension, media_input
 
 CATALOG = "giggle/voice-clone-catalog.json"
 PATH = "/api/v1/generation/voice-clone"
@@ -36,15 +36,17 @@ class GiggleVoiceClone(GiggleGeneration):
         if not re.match(catalog.param(CATALOG, "voice_id")["pattern"], voice):
             raise UsageError("--voice-id: %r: use 1-128 of A-Z a-z 0-9 _ - starting with a letter or digit"
                              % voice[:60])
-        sample = media_url("--sample", opts.get("sample"), "the voice sample (an MP3 or WAV recording)")
-        kind = extension(sample)
+        sample, local = media_input("--sample", opts.get("sample"), "the voice sample (an MP3 or WAV recording)",
+                                    "audio")
+        kind = extension(str(local.path) if local else sample)
         allowed = catalog.choices(catalog.param(CATALOG, "sample_extensions"))
         notes = []
         if kind and kind not in allowed and kind not in ("php", "aspx", "cgi"):
             notes.append("the sample's name ends in .%s; giggle.pro documents MP3 and WAV samples" % kind)
         body = {"text": text, "voice_id": voice, "need_noise_reduction": bool(opts.get("noise_reduction")),
                 "need_volumn_normalization": bool(opts.get("normalize_volume")), "file": {"url": sample}}
-        return Prepared(PATH, body, schema="giggle/voice-clone.request.json", model=None, notes=notes)
+        return Prepared(PATH, body, schema="giggle/voice-clone.request.json", model=None, notes=notes,
+                        references=[local] if local else [])
 
     def submit(self, http, prepared, record_task_id=None):
         try:
