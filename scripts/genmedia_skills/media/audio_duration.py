@@ -47,18 +47,15 @@ def _wav(handle):
 
 def _mp3(handle, head, size):
     start = 0
-    if head[:3] == b"ID3" and len(head) >= 10:
+    if head[:3] == b"ID3" and len(head) >= 10:   # skip the tag (its size is a 28-bit "syncsafe" number)
         tag = ((head[6] & 0x7F) << 21) | ((head[7] & 0x7F) << 14) | ((head[8] & 0x7F) << 7) | (head[9] & 0x7F)
         start = 10 + tag + (10 if head[5] & 0x10 else 0)
         handle.seek(start)
         head = handle.read(_HEAD)
-        base = start
-    else:
-        base = 0
     for i in range(min(len(head) - 4, 4096)):
         frame = _frame(head, i)
         if frame is not None:
-            return _from_frame(head, i, frame, size - base - i)
+            return _from_frame(head, i, frame, size - start - i)
     return None
 
 
